@@ -1,0 +1,103 @@
+package io.github.tokenprepending;
+
+import io.github.tokenprepending.prompt.PromptMethod;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The official code's settings per model (its {@code config.yaml}), and a default for other models scaled from
+ * Llama-2-7B's.
+ *
+ * <table>
+ *   <caption>Presets</caption>
+ *   <tr><th>preset</th><th>prompt</th><th>output layer</th><th>TP</th></tr>
+ *   <tr><td>llama-2-7b</td><td>PromptEOL</td><td>27</td><td>1..7</td></tr>
+ *   <tr><td>llama-2-13b</td><td>Pretended CoT</td><td>-2</td><td>1..7</td></tr>
+ *   <tr><td>llama-3-8b</td><td>Pretended CoT</td><td>-2</td><td>1..3</td></tr>
+ *   <tr><td>qwen2-7b</td><td>Pretended CoT</td><td>-2</td><td>1..6</td></tr>
+ *   <tr><td>gemma2-9b</td><td>Pretended CoT</td><td>-2</td><td>1..6</td></tr>
+ * </table>
+ */
+public final class Presets {
+    private static final String OFFICIAL = "official config.yaml";
+
+    private static final List<Entry> ENTRIES = List.of(
+            new Entry(new Preset("llama-2-7b", PromptMethod.PROMPTEOL, OutputLayer.hiddenStates(27),
+                    new TpRange(1, 7), OFFICIAL), "llama27b"),
+            new Entry(new Preset("llama-2-13b", PromptMethod.PRETENDED_COT, OutputLayer.hiddenStates(-2),
+                    new TpRange(1, 7), OFFICIAL), "llama213b"),
+            new Entry(new Preset("llama-3-8b", PromptMethod.PRETENDED_COT, OutputLayer.hiddenStates(-2),
+                    new TpRange(1, 3), OFFICIAL), "llama38b", "llama318b"),
+            new Entry(new Preset("qwen2-7b", PromptMethod.PRETENDED_COT, OutputLayer.hiddenStates(-2),
+                    new TpRange(1, 6), OFFICIAL), "qwen27b"),
+            new Entry(new Preset("gemma2-9b", PromptMethod.PRETENDED_COT, OutputLayer.hiddenStates(-2),
+                    new TpRange(1, 6), OFFICIAL), "gemma29b"));
+
+    private record Entry(Preset preset, String... keys) {
+    }
+
+    private Presets() {
+    }
+
+    /** @return the official presets */
+    public static List<Preset> all() {
+        return ENTRIES.stream().map(Entry::preset).toList();
+    }
+
+    /**
+     * @param name a preset name such as {@code llama-2-7b} (case and punctuation ignored)
+     * @return the preset
+     * @throws IllegalArgumentException for an unknown name
+     */
+    public static Preset byName(String name) {
+        String key = key(name);
+        for (Entry e : ENTRIES) {
+            if (key(e.preset().name()).equals(key)) {
+                return e.preset();
+            }
+        }
+        throw new IllegalArgumentException("unknown preset '" + name + "' (known: "
+                + String.join(", ", all().stream().map(Preset::name).toList()) + ", default)");
+    }
+
+    /**
+     * Finds the preset of a model id or path, such as {@code meta-llama/Llama-2-7b-hf} or
+     * {@code Qwen/Qwen2-7B-Instruct}: the id's last path element, lower-cased and without punctuation, must
+     * contain the preset's key ({@code llama27b}, {@code qwen27b}, ...).
+     *
+     * @param modelId a model id or path
+     * @return the matching preset, if any
+     */
+    public static Optional<Preset> forModel(String modelId) {
+        String id = modelId.replace('\\', '/');
+        String last = id.substring(id.lastIndexOf('/') + 1);
+        String key = key(last.isEmpty() ? id : last);
+        for (Entry e : ENTRIES) {
+            for (String k : e.keys()) {
+                if (key.contains(k)) {
+                    return Optional.of(e.preset());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The default for a model without a preset: PromptEOL with Llama-2-7B's proportions, TP over
+     * {@code 1..round(7L/32)} (at least one layer) and output {@code hidden_states[round(27L/32)]}.
+     *
+     * @param numLayers the model's decoder layers L
+     * @return the default preset
+     */
+    public static Preset defaultFor(int numLayers) {
+        int exit = Math.max(2, Math.round(numLayers * 7f / 32f));
+        int output = Math.max(exit, Math.round(numLayers * 27f / 32f));
+        return new Preset("default", PromptMethod.PROMPTEOL, OutputLayer.hiddenStates(Math.min(output, numLayers)),
+                new TpRange(1, exit), "Llama-2-7B's settings scaled to " + numLayers + " layers");
+    }
+
+    private static String key(String s) {
+        return s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+    }
+}

@@ -1,0 +1,350 @@
+package io.github.tokenprepending;
+
+import io.github.tokenprepending.prompt.PromptTemplate;
+import io.github.tokenprepending.prompt.SentencePreprocessor;
+import io.github.tokenprepending.spi.ForwardPass;
+import io.github.tokenprepending.spi.LayerwiseModel;
+import io.github.tokenprepending.spi.ModelInfo;
+import io.github.tokenprepending.spi.PassPlan;
+import io.github.tokenprepending.spi.PrefixCache;
+import io.github.tokenprepending.spi.TextTokenizer;
+import io.github.tokenprepending.spi.TokenBatch;
+import io.github.tokenprepending.spi.TokenizedPrompt;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Embeds sentences with Token Prepending: it renders each sentence into the prompt(s), tokenizes, batches
+ * prompts of similar length, and drives the model layer by layer, replacing the {@code <PST>} state with the
+ * last token's state before every layer of the TP range, and stopping at the output layer.
+ *
+ * <p>Thread-safe. Tokenization runs in the calling threads; forward passes are serialised, one batch at a time,
+ * because one pass already uses every core (CPU intra-op threads) or the whole GPU, and running two at once
+ * would only make both slower and double peak memory. Results never depend on how calls interleave.
+ *
+ * <p>Does not own the model: closing the encoder frees its prefix caches, not the model.
+ */
+public final class TokenPrependingEncoder implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TokenPrependingEncoder.class);
+
+    private final LayerwiseModel model;
+    private final TpConfig config;
+    private final int layers;
+    private final int maxTokens;
+    private final List<PromptTemplate> templates;
+    private final ReentrantLock runLock = new ReentrantLock(true);
+    private final Map<PromptTemplate, PrefixCache> prefixes = new HashMap<>();
+    private final AtomicBoolean truncationLogged = new AtomicBoolean();
+    private final AtomicLong prompts = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong tokens = new AtomicLong();
+    private final AtomicLong computedTokens = new AtomicLong();
+    private final AtomicLong paddedSlots = new AtomicLong();
+    private volatile boolean closed;
+
+    /**
+     * @param model the model (not owned)
+     * @param config the settings
+     * @throws IllegalArgumentException if the output layer lies outside the model
+     */
+    public TokenPrependingEncoder(LayerwiseModel model, TpConfig config) {
+        this.model = Objects.requireNonNull(model, "model");
+        this.config = Objects.requireNonNull(config, "config");
+        ModelInfo info = model.info();
+        this.layers = config.outputLayer().layersToRun(info.numLayers());
+        this.maxTokens = config.maxTokens() > 0 ? config.maxTokens() : info.maxPositions();
+        this.templates = config.isVanilla()
+                ? config.prompts().templates().stream().map(PromptTemplate::vanilla).toList()
+                : config.prompts().templates();
+        if (config.tp() != null && config.tp().start() >= layers) {
+            LOG.warn("TP range {} starts at or after the output layer ({} layers run): no replacement happens",
+                    config.tp(), layers);
+        }
+    }
+
+    /** @return the settings */
+    public TpConfig config() {
+        return config;
+    }
+
+    /** @return the model */
+    public LayerwiseModel model() {
+        return model;
+    }
+
+    /** @return the embedding dimension (the model's hidden size) */
+    public int dimension() {
+        return model.info().hiddenSize();
+    }
+
+    /** @return number of decoder layers each prompt goes through */
+    public int layersRun() {
+        return layers;
+    }
+
+    /**
+     * @param sentence a sentence
+     * @return its embedding
+     */
+    public float[] embed(String sentence) {
+        Objects.requireNonNull(sentence, "sentence");
+        return embed(List.of(sentence)).get(0);
+    }
+
+    /**
+     * @param sentences sentences; empty and whitespace-only ones are embedded too
+     * @return one embedding per sentence, in input order
+     * @throws NullPointerException if the list or one of its elements is null (the message names the index)
+     */
+    public List<float[]> embed(List<String> sentences) {
+        return embed(sentences, ProgressListener.none());
+    }
+
+    /**
+     * @param sentences sentences; empty and whitespace-only ones are embedded too
+     * @param progress told after every batch
+     * @return one embedding per sentence, in input order
+     * @throws NullPointerException if the list or one of its elements is null (the message names the index)
+     * @throws IllegalStateException if the encoder is closed, before or during the call
+     */
+    public List<float[]> embed(List<String> sentences, ProgressListener progress) {
+        Objects.requireNonNull(sentences, "sentences");
+        for (int i = 0; i < sentences.size(); i++) {
+            if (sentences.get(i) == null) {
+                throw new NullPointerException("sentence " + i + " is null");
+            }
+        }
+        ensureOpen();
+        int n = sentences.size();
+        if (n == 0) {
+            return List.of();
+        }
+        int dim = dimension();
+        double[][] sum = new double[n][dim];
+        long total = (long) n * templates.size();
+        long done = 0;
+        for (PromptTemplate template : templates) {
+            List<TokenizedPrompt> tokenized = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                tokenized.add(tokenize(template, sentences.get(i), i));
+            }
+            int[] lengths = tokenized.stream().mapToInt(TokenizedPrompt::length).toArray();
+            for (int[] batch : LengthSortedBatcher.plan(lengths, config.batchSize(), config.maxBatchTokens())) {
+                List<TokenizedPrompt> rows = new ArrayList<>(batch.length);
+                for (int i : batch) {
+                    rows.add(tokenized.get(i));
+                }
+                float[][] pooled = runBatch(template, rows);
+                for (int r = 0; r < batch.length; r++) {
+                    double[] acc = sum[batch[r]];
+                    for (int d = 0; d < dim; d++) {
+                        acc[d] += pooled[r][d];
+                    }
+                }
+                done += batch.length;
+                progress.onProgress(done, total);
+            }
+        }
+        List<float[]> out = new ArrayList<>(n);
+        for (double[] acc : sum) {
+            out.add(finish(acc, templates.size()));
+        }
+        prompts.addAndGet(total);
+        return out;
+    }
+
+    /**
+     * Tokenizes a sentence the way {@link #embed(List)} does (preprocessing, template, truncation).
+     *
+     * @param sentence the sentence
+     * @return one tokenized prompt per template
+     */
+    public List<TokenizedPrompt> tokenize(String sentence) {
+        Objects.requireNonNull(sentence, "sentence");
+        List<TokenizedPrompt> out = new ArrayList<>();
+        for (PromptTemplate template : templates) {
+            out.add(tokenize(template, sentence, 0));
+        }
+        return out;
+    }
+
+    /** @return counters of the work done so far */
+    public EncodingStats stats() {
+        return new EncodingStats(prompts.get(), batches.get(), tokens.get(), computedTokens.get(),
+                paddedSlots.get());
+    }
+
+    /** Sets the counters of {@link #stats()} back to zero. */
+    public void resetStats() {
+        prompts.set(0);
+        batches.set(0);
+        tokens.set(0);
+        computedTokens.set(0);
+        paddedSlots.set(0);
+    }
+
+    /**
+     * Frees the prefix caches. Waits for a running batch to finish; calls still running fail with an
+     * {@link IllegalStateException} at their next batch. Closing twice is harmless.
+     */
+    @Override
+    public void close() {
+        runLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            prefixes.values().forEach(PrefixCache::close);
+            prefixes.clear();
+        } finally {
+            runLock.unlock();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the encoder is closed");
+        }
+    }
+
+    private TokenizedPrompt tokenize(PromptTemplate template, String sentence, int index) {
+        TextTokenizer tokenizer = model.tokenizer();
+        SentencePreprocessor pre = config.prompts().preprocessor();
+        try {
+            TokenizedPrompt prompt = tokenizer.encode(template.render(pre.apply(sentence)));
+            if (prompt.length() > maxTokens) {
+                prompt = truncate(template, sentence, index, prompt.length());
+            }
+            if (template.hasPlaceholder() && prompt.placeholderIndex() < 0) {
+                throw new IllegalStateException("the tokenizer lost the <PST> placeholder");
+            }
+            return prompt;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("sentence " + index + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Keeps the longest head of the sentence whose prompt fits {@link #maxTokens}; the template stays whole. */
+    private TokenizedPrompt truncate(PromptTemplate template, String sentence, int index, int length) {
+        TextTokenizer tokenizer = model.tokenizer();
+        SentencePreprocessor pre = config.prompts().preprocessor();
+        int[] codePoints = sentence.codePoints().toArray();
+        int lo = 0;
+        int hi = codePoints.length - 1;
+        TokenizedPrompt best = tokenizer.encode(template.render(pre.apply("")));
+        if (best.length() > maxTokens) {
+            throw new IllegalArgumentException("the prompt template alone takes " + best.length()
+                    + " tokens, more than the limit of " + maxTokens);
+        }
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            TokenizedPrompt p = tokenizer.encode(template.render(pre.apply(new String(codePoints, 0, mid))));
+            if (p.length() <= maxTokens) {
+                lo = mid;
+                best = p;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        if (truncationLogged.compareAndSet(false, true)) {
+            LOG.warn("sentence {}: its prompt has {} tokens, more than the limit of {}; the sentence was cut to its"
+                    + " first {} characters and the template kept whole (further cuts are not logged)",
+                    index, length, maxTokens, lo);
+        }
+        return best;
+    }
+
+    private float[][] runBatch(PromptTemplate template, List<TokenizedPrompt> rows) {
+        TokenBatch batch = TokenBatch.of(rows);
+        runLock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the encoder was closed while embedding");
+            }
+            PassPlan plan = planFor(template, batch);
+            int p = plan.prefixLength();
+            long computed = batch.realTokens() - (long) p * batch.size();
+            batches.incrementAndGet();
+            tokens.addAndGet(batch.realTokens());
+            computedTokens.addAndGet(computed);
+            paddedSlots.addAndGet((long) batch.size() * (batch.maxLength() - p));
+            try (ForwardPass pass = model.start(batch, plan)) {
+                for (int i = 0; i < layers; i++) {
+                    if (config.tp() != null && config.tp().appliesBefore(i)) {
+                        pass.prependSentenceEmbedding();
+                    }
+                    pass.runLayer(i);
+                }
+                return pass.pooled();
+            }
+        } finally {
+            runLock.unlock();
+        }
+    }
+
+    /**
+     * Chooses how much of the template's cached prefix this batch reuses: the longest prefix shared by every
+     * row and the cache, ending before the first {@code <PST>} and before each row's last token.
+     */
+    private PassPlan planFor(PromptTemplate template, TokenBatch batch) {
+        PassPlan plan = PassPlan.layers(layers);
+        if (!config.prefixCache() || layers == 0 || !model.supportsPrefixCache()) {
+            return plan;
+        }
+        int cap = Integer.MAX_VALUE;
+        for (int r = 0; r < batch.size(); r++) {
+            int pst = batch.placeholderIndex(r);
+            cap = Math.min(cap, pst >= 0 ? pst : batch.length(r) - 1);
+        }
+        PrefixCache cache = prefixes.get(template);
+        if (cache == null) {
+            int[] first = batch.ids(0);
+            int shared = commonPrefix(batch, first, cap);
+            if (shared < 1) {
+                return plan;
+            }
+            cache = model.cachePrefix(java.util.Arrays.copyOf(first, shared), layers);
+            prefixes.put(template, cache);
+        }
+        int p = commonPrefix(batch, cache.ids(), cap);
+        return p < 1 ? plan : plan.withPrefix(cache, p);
+    }
+
+    private static int commonPrefix(TokenBatch batch, int[] ids, int cap) {
+        int p = Math.min(cap, ids.length);
+        for (int r = 0; r < batch.size() && p > 0; r++) {
+            int k = 0;
+            int limit = Math.min(p, batch.length(r));
+            while (k < limit && batch.id(r, k) == ids[k]) {
+                k++;
+            }
+            p = k;
+        }
+        return p;
+    }
+
+    private float[] finish(double[] sum, int count) {
+        float[] v = new float[sum.length];
+        double norm = 0;
+        for (int d = 0; d < sum.length; d++) {
+            v[d] = (float) (sum[d] / count);
+            norm += (double) v[d] * v[d];
+        }
+        if (config.normalize() && norm > 0) {
+            float inv = (float) (1.0 / Math.sqrt(norm));
+            for (int d = 0; d < v.length; d++) {
+                v[d] *= inv;
+            }
+        }
+        return v;
+    }
+}

@@ -1,0 +1,136 @@
+package io.github.tokenprepending.prompt;
+
+import java.util.Objects;
+
+/**
+ * A prompt with a sentence slot and, for Token Prepending, one {@code <PST>} placeholder before it.
+ *
+ * <p>The sentence slot is written {@code {sentence}} or, as in the official code, {@code *sent 0*}. Rendering
+ * substitutes the (preprocessed) sentence and strips leading and trailing whitespace of the whole prompt, as
+ * the official code's {@code prompt.replace('*sent 0*', s).strip()} does.
+ */
+public final class PromptTemplate {
+    /** The sentence slot of user templates. */
+    public static final String SENTENCE = "{sentence}";
+    /** The sentence slot as the official code writes it. */
+    public static final String OFFICIAL_SENTENCE = "*sent 0*";
+
+    private final String template;
+    private final String beforePlaceholder;
+    private final String beforeSentence;
+    private final String afterSentence;
+    private final boolean placeholder;
+
+    private PromptTemplate(String template, String beforePlaceholder, String beforeSentence,
+            String afterSentence, boolean placeholder) {
+        this.template = template;
+        this.beforePlaceholder = beforePlaceholder;
+        this.beforeSentence = beforeSentence;
+        this.afterSentence = afterSentence;
+        this.placeholder = placeholder;
+    }
+
+    /**
+     * Parses a template.
+     *
+     * @param template text with exactly one sentence slot and at most one {@code <PST>}, placed before the slot
+     * @return the template
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static PromptTemplate of(String template) {
+        Objects.requireNonNull(template, "template");
+        String slot = template.contains(SENTENCE) ? SENTENCE : OFFICIAL_SENTENCE;
+        int slotAt = template.indexOf(slot);
+        if (slotAt < 0) {
+            throw new IllegalArgumentException("prompt template has no sentence slot (write " + SENTENCE
+                    + " where the sentence goes): " + template);
+        }
+        if (template.indexOf(slot, slotAt + 1) >= 0
+                || (slot.equals(SENTENCE) && template.contains(OFFICIAL_SENTENCE))) {
+            throw new IllegalArgumentException("prompt template has more than one sentence slot: " + template);
+        }
+        String marker = RenderedPrompt.PLACEHOLDER;
+        int pst = template.indexOf(marker);
+        if (pst >= 0 && template.indexOf(marker, pst + 1) >= 0) {
+            throw new IllegalArgumentException("prompt template has more than one " + marker
+                    + "; Token Prepending needs exactly one: " + template);
+        }
+        if (pst > slotAt) {
+            throw new IllegalArgumentException(marker + " must come before the sentence slot, so that the"
+                    + " sentence's tokens can attend to it: " + template);
+        }
+        String afterSentence = template.substring(slotAt + slot.length());
+        if (pst < 0) {
+            return new PromptTemplate(template, template.substring(0, slotAt), null, afterSentence, false);
+        }
+        return new PromptTemplate(template, template.substring(0, pst),
+                template.substring(pst + marker.length(), slotAt), afterSentence, true);
+    }
+
+    /** @return whether the template has a {@code <PST>} placeholder */
+    public boolean hasPlaceholder() {
+        return placeholder;
+    }
+
+    /** @return the template text */
+    public String text() {
+        return template;
+    }
+
+    /**
+     * The vanilla variant: the template without {@code <PST>} and one space next to it, as the paper's
+     * vanilla prompts are written ({@code This sentence : "*sent 0*" ...}).
+     *
+     * @return the template without placeholder (itself if it has none)
+     */
+    public PromptTemplate vanilla() {
+        if (!placeholder) {
+            return this;
+        }
+        String marker = RenderedPrompt.PLACEHOLDER;
+        String without;
+        if (template.contains(marker + " ")) {
+            without = template.replace(marker + " ", "");
+        } else if (template.contains(" " + marker)) {
+            without = template.replace(" " + marker, "");
+        } else {
+            without = template.replace(marker, "");
+        }
+        return of(without);
+    }
+
+    /**
+     * Renders the template with a sentence that is already preprocessed.
+     *
+     * @param sentence the sentence as it goes into the prompt
+     * @return the prompt, stripped of surrounding whitespace
+     */
+    public RenderedPrompt render(String sentence) {
+        Objects.requireNonNull(sentence, "sentence");
+        if (!placeholder) {
+            return RenderedPrompt.plain(strip(beforePlaceholder + sentence + afterSentence));
+        }
+        String before = PyStrings.lstrip(beforePlaceholder);
+        String after = PyStrings.rstrip(beforeSentence + sentence + afterSentence);
+        return RenderedPrompt.withPlaceholder(before, after);
+    }
+
+    private static String strip(String s) {
+        return PyStrings.rstrip(PyStrings.lstrip(s));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PromptTemplate other && other.template.equals(template);
+    }
+
+    @Override
+    public int hashCode() {
+        return template.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return template;
+    }
+}

@@ -1,0 +1,50 @@
+package io.github.tokenprepending.spi;
+
+/**
+ * One batch going through the decoder layer by layer. Hidden states stay inside the model (on its device)
+ * between calls; only the rows asked for come back to the host.
+ *
+ * <p>The caller ({@code TokenPrependingEncoder}) owns the loop: for each layer {@code i} in order it may
+ * call {@link #prependSentenceEmbedding()} and then calls {@link #runLayer(int)}. Not thread-safe.
+ */
+public interface ForwardPass extends AutoCloseable {
+
+    /**
+     * The Token Prepending step: in every row that has a placeholder, the hidden state at the {@code <PST>}
+     * position becomes a copy of the row's last token's hidden state, as input to the next layer. Rows
+     * without a placeholder are left alone. Takes effect before the next {@link #runLayer(int)}.
+     */
+    void prependSentenceEmbedding();
+
+    /**
+     * Runs decoder layer {@code layer} on the current hidden states.
+     *
+     * @param layer the 0-based layer index; must equal {@link #layersRun()}
+     * @throws IllegalStateException if layers are skipped or the plan's layer count is exceeded
+     */
+    void runLayer(int layer);
+
+    /** @return how many decoder layers have run */
+    int layersRun();
+
+    /**
+     * The current hidden states at one position per row, copied to the host as float32. The model's final
+     * norm is applied if and only if every decoder layer of the model has run (the paper's
+     * {@code hidden_states[-1]}).
+     *
+     * @param positions per row a position in the row's unpadded tokens
+     * @return one vector per row
+     */
+    float[][] rowsAt(int[] positions);
+
+    /**
+     * Last-token hidden states: the sentence embeddings at the current layer.
+     *
+     * @return one vector per row
+     */
+    float[][] pooled();
+
+    /** Frees the pass's tensors. */
+    @Override
+    void close();
+}

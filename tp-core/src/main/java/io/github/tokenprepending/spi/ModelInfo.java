@@ -1,0 +1,35 @@
+package io.github.tokenprepending.spi;
+
+/**
+ * Facts about a loaded model.
+ *
+ * @param family the model family plug-in that runs it ({@code llama}, {@code qwen2}, {@code gemma2}, ...)
+ * @param modelType the checkpoint's {@code model_type} (for example {@code mistral} run by the llama family)
+ * @param numLayers number of decoder layers L
+ * @param hiddenSize hidden size H (the embedding dimension)
+ * @param vocabSize rows of the checkpoint's embedding matrix
+ * @param maxPositions the longest sequence the model was trained for ({@code max_position_embeddings})
+ * @param placeholderId the id of {@code <PST>}
+ * @param bosId the begin-of-sequence id, or -1
+ * @param dtype the compute dtype
+ * @param device where the model runs, for example {@code cpu} or {@code cuda:0}
+ */
+public record ModelInfo(
+        String family,
+        String modelType,
+        int numLayers,
+        int hiddenSize,
+        int vocabSize,
+        int maxPositions,
+        int placeholderId,
+        int bosId,
+        DType dtype,
+        String device) {
+
+    /** Validates the facts. */
+    public ModelInfo {
+        if (numLayers < 1 || hiddenSize < 1) {
+            throw new IllegalArgumentException("a model needs at least one layer and a positive hidden size");
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.github.tokenprepending.spi;
+
+/**
+ * Keys and values of a fixed token prefix, computed once by {@link LayerwiseModel#cachePrefix} and reused
+ * by many forward passes whose rows all begin with these tokens.
+ *
+ * <p>Under causal attention the states of the tokens before {@code <PST>} never depend on what follows, and
+ * Token Prepending never changes them, so a prompt template's shared prefix can be computed once.
+ */
+public interface PrefixCache extends AutoCloseable {
+
+    /** @return the cached token ids */
+    int[] ids();
+
+    /** @return the number of cached tokens */
+    default int length() {
+        return ids().length;
+    }
+
+    /** @return the number of decoder layers whose keys and values are cached */
+    int layers();
+
+    /** Releases the cached tensors. */
+    @Override
+    void close();
+}
