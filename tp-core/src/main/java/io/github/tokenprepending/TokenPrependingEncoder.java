@@ -296,7 +296,7 @@ public final class TokenPrependingEncoder implements AutoCloseable {
      * row and the cache, ending before the first {@code <PST>} and before each row's last token.
      */
     private PassPlan planFor(PromptTemplate template, TokenBatch batch) {
-        PassPlan plan = PassPlan.layers(layers);
+        PassPlan plan = PassPlan.layers(layers).withLastTokenOnly();
         if (!config.prefixCache() || layers == 0 || !model.supportsPrefixCache()) {
             return plan;
         }

@@ -90,8 +90,9 @@ public abstract class LayerwiseModelConformance {
         return out;
     }
 
+    /** Runs a pass that promises to read only the last tokens (the encoder's plan). */
     private float[][] run(TokenBatch batch, TpRange tp, int layers) {
-        try (ForwardPass pass = model.start(batch, PassPlan.layers(layers))) {
+        try (ForwardPass pass = model.start(batch, PassPlan.layers(layers).withLastTokenOnly())) {
             for (int i = 0; i < layers; i++) {
                 if (tp != null && tp.appliesBefore(i)) {
                     pass.prependSentenceEmbedding();
@@ -235,7 +236,8 @@ public abstract class LayerwiseModelConformance {
                     for (int k : new int[] {Math.min(2, numLayers), numLayers}) {
                         float[][] expected = run(batch, range, k);
                         float[][] cached;
-                        try (ForwardPass pass = model.start(batch, PassPlan.layers(k).withPrefix(cache, p))) {
+                        try (ForwardPass pass = model.start(batch,
+                                PassPlan.layers(k).withPrefix(cache, p).withLastTokenOnly())) {
                             for (int i = 0; i < k; i++) {
                                 if (range != null && range.appliesBefore(i)) {
                                     pass.prependSentenceEmbedding();

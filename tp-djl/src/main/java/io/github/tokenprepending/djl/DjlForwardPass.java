@@ -1,0 +1,262 @@
+package io.github.tokenprepending.djl;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.jni.IValue;
+import io.github.tokenprepending.djl.family.LayerBlock;
+import io.github.tokenprepending.spi.ForwardPass;
+import io.github.tokenprepending.spi.PassPlan;
+import io.github.tokenprepending.spi.TokenBatch;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One batch on the device. Layout: rows left-padded to T columns (the last token of every row in column T-1),
+ * then, if a prefix is reused, the cached prefix keys in front of every row's keys.
+ *
+ * <p>Positions: without a prefix, column c has position c in every row, as the official code feeds them
+ * (rotary scores depend only on distances, so padding does not change real rows). With a cached prefix of
+ * length p, the prefix holds positions 0..p-1 and a row's remaining tokens continue at p.
+ */
+final class DjlForwardPass implements ForwardPass {
+    private final DjlLayerwiseModel model;
+    private final TokenBatch batch;
+    private final PassPlan plan;
+    private final DjlPrefixCache prefix;
+    private final PtNDManager manager;
+    private final PaddedBatch padded;
+    private final int skip;
+    private final List<IValue> owned = new ArrayList<>();
+    private final IValue cos;
+    private final IValue sin;
+    private final IValue mask;
+    private final IValue windowMask;
+    private final IValue replaceColumns;
+    private final IValue prefixLength;
+    private PtNDArray hidden;
+    private boolean lastColumnOnly;
+    private boolean pending;
+    private int done;
+    private boolean closed;
+
+    DjlForwardPass(DjlLayerwiseModel model, TokenBatch batch, PassPlan plan, DjlPrefixCache prefix) {
+        this.model = model;
+        this.batch = batch;
+        this.plan = plan;
+        this.prefix = prefix;
+        this.skip = plan.prefixLength();
+        this.manager = (PtNDManager) model.manager().newSubManager();
+        try {
+            this.padded = PaddedBatch.leftPadded(batch, skip, 0);
+            int b = padded.rows();
+            int t = padded.length();
+            int s = skip + t;
+            long[] positions = new long[b * t];
+            long[] keyPositions = new long[b * s];
+            long[] keyValid = new long[b * s];
+            long[] placeholderColumns = new long[b];
+            long[] replaceCols = new long[b];
+            for (int r = 0; r < b; r++) {
+                for (int k = 0; k < skip; k++) {
+                    keyPositions[r * s + k] = k;
+                    keyValid[r * s + k] = 1;
+                }
+                for (int c = 0; c < t; c++) {
+                    int at = r * t + c;
+                    boolean real = padded.mask()[at] != 0;
+                    long position = skip == 0 ? c : real ? skip + c - padded.pads()[r] : 0;
+                    positions[at] = position;
+                    keyPositions[r * s + skip + c] = position;
+                    keyValid[r * s + skip + c] = padded.mask()[at];
+                }
+                int pst = batch.placeholderIndex(r);
+                placeholderColumns[r] = pst < 0 ? -1 : padded.column(r, pst, skip);
+                replaceCols[r] = pst < 0 ? t - 1 : padded.column(r, pst, skip);
+            }
+            IValue[] tables = model.rope().tables(skip == 0 ? t : s);
+            DjlLayerwiseModel.Constants k = model.constants();
+            IValue[] args = {
+                own(IValue.from(create(padded.ids(), b, t))),
+                k.embedding(),
+                own(IValue.from(create(placeholderColumns, b))),
+                k.placeholder(),
+                own(IValue.from(create(positions, b, t))),
+                own(IValue.from(create(keyPositions, b, s))),
+                own(IValue.from(create(keyValid, b, s))),
+                tables[0],
+                tables[1],
+                k.embedScale(),
+                k.window(),
+            };
+            try (IValue out = model.blocks().call("prepare.pt", args)) {
+                IValue[] parts = out.toIValueTuple();
+                hidden = parts[0].toTensor(manager);
+                cos = own(IValue.from(parts[1].toTensor(manager)));
+                sin = own(IValue.from(parts[2].toTensor(manager)));
+                mask = own(IValue.from(parts[3].toTensor(manager)));
+                windowMask = own(IValue.from(parts[4].toTensor(manager)));
+                for (IValue p : parts) {
+                    p.close();
+                }
+            }
+            replaceColumns = own(IValue.from(create(replaceCols, b)));
+            prefixLength = own(IValue.from((long) skip));
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private PtNDArray create(long[] data, long... shape) {
+        return (PtNDArray) manager.create(data, new Shape(shape));
+    }
+
+    private IValue own(IValue value) {
+        owned.add(value);
+        return value;
+    }
+
+    @Override
+    public void prependSentenceEmbedding() {
+        ensureOpen();
+        pending = true;
+    }
+
+    @Override
+    public void runLayer(int layer) {
+        step(layer, false);
+    }
+
+    /** Runs a layer and returns its keys and values [B, kv heads, T, head_dim] (for prefix caches). */
+    PtNDArray[] runLayerKeepingKeys(int layer) {
+        return step(layer, true);
+    }
+
+    private PtNDArray[] step(int layer, boolean keepKeys) {
+        ensureOpen();
+        if (layer != done) {
+            throw new IllegalStateException("decoder layer " + layer + " requested, but layer " + done
+                    + " is next");
+        }
+        if (layer >= plan.layers()) {
+            throw new IllegalStateException("decoder layer " + layer + " is beyond the plan's " + plan.layers()
+                    + " layers");
+        }
+        model.ensureOpen();
+        LayerBlock block = model.block();
+        DjlLayerwiseModel.Constants k = model.constants();
+        boolean last = plan.lastTokenOnly() && layer == plan.layers() - 1;
+        IValue[] extras = model.layerExtras(layer);
+        IValue[] args = new IValue[13 + extras.length];
+        try (IValue h = IValue.from(hidden)) {
+            args[0] = h;
+            args[1] = cos;
+            args[2] = sin;
+            args[3] = block.usesSlidingWindow(layer) ? windowMask : mask;
+            args[4] = prefix == null ? k.emptyPast() : prefix.keys(layer);
+            args[5] = prefix == null ? k.emptyPast() : prefix.values(layer);
+            args[6] = prefixLength;
+            args[7] = model.layerWeights(layer);
+            args[8] = k.eps();
+            args[9] = replaceColumns;
+            args[10] = pending ? k.yes() : k.no();
+            args[11] = last ? k.yes() : k.no();
+            args[12] = k.activation();
+            System.arraycopy(extras, 0, args, 13, extras.length);
+            PtNDArray[] keysAndValues = null;
+            try (IValue out = model.blocks().call(block.resource(), args)) {
+                IValue[] parts = out.toIValueTuple();
+                PtNDArray next = parts[0].toTensor(manager);
+                if (keepKeys) {
+                    keysAndValues = new PtNDArray[] {parts[1].toTensor(manager), parts[2].toTensor(manager)};
+                }
+                for (IValue p : parts) {
+                    p.close();
+                }
+                hidden.close();
+                hidden = next;
+            }
+            pending = false;
+            lastColumnOnly = last;
+            done++;
+            return keysAndValues;
+        }
+    }
+
+    @Override
+    public int layersRun() {
+        return done;
+    }
+
+    @Override
+    public float[][] rowsAt(int[] positions) {
+        ensureOpen();
+        int b = batch.size();
+        if (positions.length != b) {
+            throw new IllegalArgumentException(positions.length + " positions for " + b + " rows");
+        }
+        long[] cols = new long[b];
+        for (int r = 0; r < b; r++) {
+            int pos = positions[r];
+            if (pos < 0 || pos >= batch.length(r)) {
+                throw new IllegalArgumentException("row " + r + ": position " + pos + " outside its "
+                        + batch.length(r) + " tokens");
+            }
+            if (pos < skip) {
+                throw new IllegalArgumentException("row " + r + ": position " + pos
+                        + " lies in the reused prefix, whose states are not kept");
+            }
+            if (lastColumnOnly) {
+                if (pos != batch.length(r) - 1) {
+                    throw new IllegalStateException("the final layer ran for the last tokens only");
+                }
+                cols[r] = 0;
+            } else {
+                cols[r] = padded.column(r, pos, skip);
+            }
+        }
+        DjlLayerwiseModel.Constants k = model.constants();
+        boolean norm = done == model.spec().numLayers();
+        int h = model.spec().hiddenSize();
+        try (PtNDArray colArray = create(cols, b);
+                IValue hv = IValue.from(hidden);
+                IValue cv = IValue.from(colArray);
+                IValue out = model.blocks().call("pool.pt", hv, cv, k.finalNormWeight(), k.eps(),
+                        norm ? k.finalNormCode() : k.noNorm());
+                PtNDArray rows = out.toTensor(manager)) {
+            float[] flat = rows.toFloatArray();
+            float[][] result = new float[b][h];
+            for (int r = 0; r < b; r++) {
+                System.arraycopy(flat, r * h, result[r], 0, h);
+            }
+            return result;
+        }
+    }
+
+    @Override
+    public float[][] pooled() {
+        int[] last = new int[batch.size()];
+        for (int r = 0; r < last.length; r++) {
+            last[r] = batch.length(r) - 1;
+        }
+        return rowsAt(last);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the forward pass is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        owned.forEach(IValue::close);
+        owned.clear();
+        manager.close();
+    }
+}

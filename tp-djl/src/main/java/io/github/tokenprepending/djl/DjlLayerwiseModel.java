@@ -1,0 +1,337 @@
+package io.github.tokenprepending.djl;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.jni.IValue;
+import io.github.tokenprepending.djl.family.DecoderSpec;
+import io.github.tokenprepending.djl.family.LayerBlock;
+import io.github.tokenprepending.djl.family.LayerWeight;
+import io.github.tokenprepending.djl.family.ModelFamily;
+import io.github.tokenprepending.spi.DType;
+import io.github.tokenprepending.spi.ForwardPass;
+import io.github.tokenprepending.spi.LayerwiseModel;
+import io.github.tokenprepending.spi.ModelInfo;
+import io.github.tokenprepending.spi.ModelOptions;
+import io.github.tokenprepending.spi.PassPlan;
+import io.github.tokenprepending.spi.PlaceholderInit;
+import io.github.tokenprepending.spi.PrefixCache;
+import io.github.tokenprepending.spi.TextTokenizer;
+import io.github.tokenprepending.spi.TokenBatch;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A {@link LayerwiseModel} on DJL's PyTorch engine: the weights of a HuggingFace checkpoint live on the device
+ * as tensors, and TorchScript blocks (which hold no weights) run the embedding, each decoder layer and the
+ * pooling. Hidden states stay on the device between layers; only pooled rows come back.
+ *
+ * <p>Thread-safe: passes and prefix caches own their tensors; the weights are read-only.
+ */
+public final class DjlLayerwiseModel implements LayerwiseModel {
+    private final ModelFamily family;
+    private final DecoderSpec spec;
+    private final LayerBlock block;
+    private final TextTokenizer tokenizer;
+    private final DType dtype;
+    private final String deviceName;
+    private final PtNDManager manager;
+    private final TorchBlocks blocks;
+    private final PtNDArray embedding;
+    private final PtNDArray placeholderVector;
+    private final PtNDArray finalNorm;
+    private final PtNDArray emptyPast;
+    private final List<IValue> owned = new ArrayList<>();
+    private final IValue[] layerWeights;
+    private final IValue[][] layerExtras;
+    private final Constants constants;
+    private final RopeTables rope;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** IValues every call shares; created once, closed with the model. */
+    record Constants(IValue eps, IValue activation, IValue yes, IValue no, IValue zero, IValue emptyPast,
+            IValue finalNormWeight, IValue noNorm, IValue finalNormCode, IValue embedding, IValue placeholder,
+            IValue embedScale, IValue window) {
+    }
+
+    private DjlLayerwiseModel(ModelFamily family, DecoderSpec spec, WeightSource weights, TextTokenizer tokenizer,
+            ModelOptions options, Device device) throws IOException {
+        this.family = family;
+        this.spec = spec;
+        this.block = family.block(spec);
+        this.tokenizer = tokenizer;
+        this.deviceName = options.device();
+        this.dtype = options.dtype() != null ? options.dtype() : device.isGpu() ? DType.BFLOAT16 : DType.FLOAT32;
+        this.manager = (PtNDManager) NDManager.newBaseManager(device, "PyTorch");
+        this.blocks = new TorchBlocks(manager);
+        this.rope = new RopeTables(spec, blocks, manager);
+        try {
+            long h = spec.hiddenSize();
+            NDArray rawEmbedding = weights.load(family.embeddingWeight(), new long[] {spec.vocabSize(), h}, manager);
+            this.placeholderVector = placeholderVector(options.placeholder(), rawEmbedding, tokenizer.placeholderId());
+            this.embedding = cast(rawEmbedding);
+            this.finalNorm = cast(weights.load(family.finalNormWeight(), new long[] {h}, manager));
+            this.layerWeights = new IValue[spec.numLayers()];
+            this.layerExtras = new IValue[spec.numLayers()][];
+            for (int layer = 0; layer < spec.numLayers(); layer++) {
+                layerWeights[layer] = own(IValue.listFrom(loadLayer(weights, layer)));
+                double[] extras = block.extraArguments(layer);
+                layerExtras[layer] = new IValue[extras.length];
+                for (int e = 0; e < extras.length; e++) {
+                    layerExtras[layer][e] = own(IValue.from(extras[e]));
+                }
+            }
+            this.emptyPast = cast((PtNDArray) manager.zeros(new Shape(1, spec.numKvHeads(), 0, spec.headDim())));
+            this.constants = new Constants(
+                    own(IValue.from(spec.rmsEps())),
+                    own(IValue.from((long) spec.activation().code())),
+                    own(IValue.from(true)),
+                    own(IValue.from(false)),
+                    own(IValue.from(0L)),
+                    own(IValue.from(emptyPast)),
+                    own(IValue.from(finalNorm)),
+                    own(IValue.from(0L)),
+                    own(IValue.from((long) block.finalNorm().code())),
+                    own(IValue.from(embedding)),
+                    own(IValue.from(placeholderVector)),
+                    own(IValue.from(spec.embedScale())),
+                    own(IValue.from((long) block.slidingWindow())));
+        } catch (IOException | RuntimeException e) {
+            releaseNative();
+            throw e;
+        }
+    }
+
+    /**
+     * Builds a model from a family, its architecture, a weight source and a tokenizer. The weights are copied to
+     * the device (cast to the compute dtype); the source may be closed afterwards. The tokenizer is owned by
+     * the model.
+     *
+     * @param family the family plug-in
+     * @param spec the architecture
+     * @param weights where the tensors come from
+     * @param tokenizer the tokenizer (owned from now on)
+     * @param options device, dtype, placeholder vector
+     * @return the model
+     * @throws IOException if a weight is missing or malformed
+     */
+    public static DjlLayerwiseModel create(ModelFamily family, DecoderSpec spec, WeightSource weights,
+            TextTokenizer tokenizer, ModelOptions options) throws IOException {
+        Objects.requireNonNull(family, "family");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(weights, "weights");
+        Objects.requireNonNull(tokenizer, "tokenizer");
+        Objects.requireNonNull(options, "options");
+        try {
+            return new DjlLayerwiseModel(family, spec, weights, tokenizer, options, Devices.parse(options.device()));
+        } catch (IOException | RuntimeException e) {
+            tokenizer.close();
+            throw e;
+        }
+    }
+
+    private PtNDArray[] loadLayer(WeightSource weights, int layer) throws IOException {
+        List<LayerWeight> names = family.layerWeights(spec, layer);
+        PtNDArray[] arrays = new PtNDArray[names.size()];
+        for (int i = 0; i < arrays.length; i++) {
+            LayerWeight w = names.get(i);
+            if (w.optional() && !weights.contains(w.name())) {
+                arrays[i] = cast((PtNDArray) manager.zeros(new Shape(0)));
+            } else {
+                arrays[i] = cast(weights.load(w.name(), w.shape(), manager));
+            }
+        }
+        return arrays;
+    }
+
+    private PtNDArray placeholderVector(PlaceholderInit init, NDArray rawEmbedding, int placeholderId) {
+        int h = spec.hiddenSize();
+        if (init instanceof PlaceholderInit.CheckpointRow) {
+            if (placeholderId >= spec.vocabSize()) {
+                throw new IllegalArgumentException("the placeholder id " + placeholderId + " is outside the"
+                        + " checkpoint's " + spec.vocabSize() + " embedding rows: it has no stored <PST> row");
+            }
+            return cast((PtNDArray) manager.zeros(new Shape(0)));
+        }
+        if (init instanceof PlaceholderInit.CopyOfToken copy) {
+            if (copy.tokenId() < 0 || copy.tokenId() >= spec.vocabSize()) {
+                throw new IllegalArgumentException("cannot copy token " + copy.tokenId() + " into <PST>: the"
+                        + " embedding has " + spec.vocabSize() + " rows");
+            }
+            return cast((PtNDArray) rawEmbedding.get(copy.tokenId()).toType(DataType.FLOAT32, false));
+        }
+        float[] v = new float[h];
+        if (init instanceof PlaceholderInit.Gaussian gaussian) {
+            Random random = new Random(gaussian.seed());
+            for (int i = 0; i < h; i++) {
+                v[i] = (float) random.nextGaussian();
+            }
+        }
+        return cast((PtNDArray) manager.create(v));
+    }
+
+    /** Converts an array to the compute dtype inside TorchScript, freeing the original. */
+    private PtNDArray cast(NDArray array) {
+        PtNDArray source = (PtNDArray) array;
+        if (dtype == DType.FLOAT32 && source.getDataType() == DataType.FLOAT32
+                || dtype == DType.FLOAT16 && source.getDataType() == DataType.FLOAT16) {
+            return source;
+        }
+        try (IValue in = IValue.from(source); IValue code = IValue.from((long) dtypeCode(dtype));
+                IValue out = blocks.call("cast.pt", in, code)) {
+            PtNDArray result = out.toTensor(manager);
+            source.close();
+            return result;
+        }
+    }
+
+    static int dtypeCode(DType dtype) {
+        switch (dtype) {
+            case FLOAT16: return 1;
+            case BFLOAT16: return 2;
+            default: return 0;
+        }
+    }
+
+    private IValue own(IValue value) {
+        owned.add(value);
+        return value;
+    }
+
+    @Override
+    public ModelInfo info() {
+        return new ModelInfo(family.name(), spec.modelType(), spec.numLayers(), spec.hiddenSize(), spec.vocabSize(),
+                spec.maxPositions(), tokenizer.placeholderId(), spec.bosId(), dtype, deviceName);
+    }
+
+    @Override
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** @return the architecture */
+    public DecoderSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public ForwardPass start(TokenBatch batch, PassPlan plan) {
+        ensureOpen();
+        Objects.requireNonNull(batch, "batch");
+        Objects.requireNonNull(plan, "plan");
+        if (plan.layers() > spec.numLayers()) {
+            throw new IllegalArgumentException("the plan runs " + plan.layers() + " layers; the model has "
+                    + spec.numLayers());
+        }
+        DjlPrefixCache prefix = null;
+        if (plan.prefix() != null) {
+            if (!(plan.prefix() instanceof DjlPrefixCache cache) || cache.owner() != this) {
+                throw new IllegalArgumentException("the prefix cache belongs to another model");
+            }
+            prefix = cache;
+            cache.checkBatch(batch, plan.prefixLength());
+        }
+        checkIds(batch);
+        return new DjlForwardPass(this, batch, plan, prefix);
+    }
+
+    @Override
+    public boolean supportsPrefixCache() {
+        return true;
+    }
+
+    @Override
+    public PrefixCache cachePrefix(int[] ids, int layers) {
+        ensureOpen();
+        if (ids.length == 0) {
+            throw new IllegalArgumentException("an empty prefix cannot be cached");
+        }
+        if (layers < 0 || layers > spec.numLayers()) {
+            throw new IllegalArgumentException("cannot cache " + layers + " layers of " + spec.numLayers());
+        }
+        TokenBatch batch = TokenBatch.of(new int[][] {ids}, new int[] {-1});
+        checkIds(batch);
+        return DjlPrefixCache.compute(this, ids, layers);
+    }
+
+    private void checkIds(TokenBatch batch) {
+        boolean vectorForPlaceholder = placeholderVector.size() > 0;
+        for (int r = 0; r < batch.size(); r++) {
+            for (int t = 0; t < batch.length(r); t++) {
+                int id = batch.id(r, t);
+                boolean placeholder = t == batch.placeholderIndex(r) && vectorForPlaceholder;
+                if (!placeholder && (id < 0 || id >= spec.vocabSize())) {
+                    throw new IllegalArgumentException("row " + r + ", position " + t + ": token id " + id
+                            + " is outside the embedding's " + spec.vocabSize() + " rows");
+                }
+            }
+        }
+    }
+
+    // package-private accessors for the pass and the prefix cache
+
+    PtNDManager manager() {
+        return manager;
+    }
+
+    TorchBlocks blocks() {
+        return blocks;
+    }
+
+    LayerBlock block() {
+        return block;
+    }
+
+    IValue layerWeights(int layer) {
+        return layerWeights[layer];
+    }
+
+    IValue[] layerExtras(int layer) {
+        return layerExtras[layer];
+    }
+
+    Constants constants() {
+        return constants;
+    }
+
+    RopeTables rope() {
+        return rope;
+    }
+
+    void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("the model is closed");
+        }
+    }
+
+    /** Frees the weights, the blocks and the tokenizer. Passes still open must not be used afterwards. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            releaseNative();
+            tokenizer.close();
+        }
+    }
+
+    private void releaseNative() {
+        owned.forEach(IValue::close);
+        owned.clear();
+        rope.close();
+        blocks.close();
+        manager.close();
+    }
+
+    @Override
+    public String toString() {
+        return family.name() + " (" + spec.modelType() + ", " + spec.numLayers() + " layers, hidden "
+                + spec.hiddenSize() + ", " + dtype + " on " + deviceName + ")";
+    }
+}

@@ -1,0 +1,127 @@
+package io.github.tokenprepending.djl;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.jni.IValue;
+import io.github.tokenprepending.spi.PrefixCache;
+import io.github.tokenprepending.spi.TokenBatch;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Keys and values [1, kv heads, P, head_dim] of a token prefix at positions 0..P-1, per decoder layer, on the
+ * model's device. A pass may reuse the first p <= P of them.
+ */
+final class DjlPrefixCache implements PrefixCache {
+    private final DjlLayerwiseModel owner;
+    private final int[] ids;
+    private final int layers;
+    private final PtNDManager manager;
+    private final IValue[] keys;
+    private final IValue[] values;
+    private final List<IValue> owned = new ArrayList<>();
+    private boolean closed;
+
+    private DjlPrefixCache(DjlLayerwiseModel owner, int[] ids, int layers) {
+        this.owner = owner;
+        this.ids = ids.clone();
+        this.layers = layers;
+        this.manager = (PtNDManager) owner.manager().newSubManager();
+        this.keys = new IValue[layers];
+        this.values = new IValue[layers];
+    }
+
+    /** Runs the prefix through {@code layers} layers (no Token Prepending: it only acts from {@code <PST>} on). */
+    static DjlPrefixCache compute(DjlLayerwiseModel model, int[] ids, int layers) {
+        DjlPrefixCache cache = new DjlPrefixCache(model, ids, layers);
+        TokenBatch batch = TokenBatch.of(new int[][] {ids}, new int[] {-1});
+        try (DjlForwardPass pass = new DjlForwardPass(model, batch, io.github.tokenprepending.spi.PassPlan.layers(
+                layers), null)) {
+            for (int layer = 0; layer < layers; layer++) {
+                PtNDArray[] kv = pass.runLayerKeepingKeys(layer);
+                kv[0].attach(cache.manager);
+                kv[1].attach(cache.manager);
+                cache.keys[layer] = cache.own(IValue.from(kv[0]));
+                cache.values[layer] = cache.own(IValue.from(kv[1]));
+            }
+        } catch (RuntimeException e) {
+            cache.close();
+            throw e;
+        }
+        return cache;
+    }
+
+    private IValue own(IValue value) {
+        owned.add(value);
+        return value;
+    }
+
+    DjlLayerwiseModel owner() {
+        return owner;
+    }
+
+    IValue keys(int layer) {
+        return keys[layer];
+    }
+
+    IValue values(int layer) {
+        return values[layer];
+    }
+
+    /** Checks that every row starts with the first {@code length} cached ids and continues past them. */
+    void checkBatch(TokenBatch batch, int length) {
+        if (closed) {
+            throw new IllegalStateException("the prefix cache is closed");
+        }
+        for (int r = 0; r < batch.size(); r++) {
+            if (batch.length(r) <= length) {
+                throw new IllegalArgumentException("row " + r + " has no tokens after the " + length
+                        + " reused prefix tokens");
+            }
+            int pst = batch.placeholderIndex(r);
+            if (pst >= 0 && pst < length) {
+                throw new IllegalArgumentException("row " + r + ": <PST> at " + pst
+                        + " lies inside the reused prefix of " + length + " tokens");
+            }
+            for (int t = 0; t < length; t++) {
+                if (batch.id(r, t) != ids[t]) {
+                    throw new IllegalArgumentException("row " + r + " does not start with the cached prefix (token "
+                            + t + ")");
+                }
+            }
+        }
+    }
+
+    @Override
+    public int[] ids() {
+        return ids.clone();
+    }
+
+    @Override
+    public int length() {
+        return ids.length;
+    }
+
+    @Override
+    public int layers() {
+        return layers;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        owned.forEach(IValue::close);
+        owned.clear();
+        manager.close();
+    }
+
+    @Override
+    public String toString() {
+        return "DjlPrefixCache[" + ids.length + " tokens, " + layers + " layers, shape "
+                + new Shape(1, owner.spec().numKvHeads(), ids.length, owner.spec().headDim()) + "]";
+    }
+}

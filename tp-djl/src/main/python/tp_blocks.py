@@ -1,0 +1,271 @@
+"""Decoder blocks of token-prepending-java, written in plain PyTorch and exported to TorchScript.
+
+Weights are NOT baked in: every block takes the hidden states, the attention inputs and its layer's weight
+tensors as arguments, so one exported file serves every checkpoint of a family. The Java side
+(tp-djl) loads the exported files with DJL and calls them once per batch (Prepare, Pool) and once per
+decoder layer (LlamaLayer, Gemma2Layer).
+
+Shapes: B batch rows, T columns (left-padded), S = P + T key columns (P cached prefix tokens), H hidden size,
+d head dim, nh query heads, nkv key/value heads.
+
+Numerics follow HuggingFace transformers 4.46 (the version the official Token Prepending code runs on):
+RMSNorm in float32, rotary embeddings in the rotate_half layout, softmax in float32, additive masks that use
+finfo(float32).min rather than -inf. Attention scores are accumulated in float32 for every compute dtype.
+"""
+from typing import List, Tuple
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+# Codes shared with Java (TorchScript cannot read module-level constants, so the functions use the literals):
+# dtype 0 float32, 1 float16, 2 bfloat16; activation 0 silu, 1 gelu (tanh approximation), 2 gelu (exact).
+
+
+def _dtype(code: int) -> torch.dtype:
+    if code == 2:
+        return torch.bfloat16
+    if code == 1:
+        return torch.float16
+    return torch.float32
+
+
+def _activation(x: Tensor, act: int) -> Tensor:
+    if act == 1:
+        return F.gelu(x, approximate="tanh")
+    if act == 2:
+        return F.gelu(x)
+    return F.silu(x)
+
+
+def _rms_norm(x: Tensor, weight: Tensor, eps: float) -> Tensor:
+    # LlamaRMSNorm / Qwen2RMSNorm: normalise in float32, cast back, then scale in the model dtype.
+    xf = x.to(torch.float32)
+    xf = xf * torch.rsqrt(xf.pow(2).mean(-1, keepdim=True) + eps)
+    return weight * xf.to(x.dtype)
+
+
+def _rms_norm_unit_offset(x: Tensor, weight: Tensor, eps: float) -> Tensor:
+    # Gemma2RMSNorm: normalise and scale by (1 + w) in float32, then cast back.
+    xf = x.to(torch.float32)
+    xf = xf * torch.rsqrt(xf.pow(2).mean(-1, keepdim=True) + eps)
+    return (xf * (1.0 + weight.to(torch.float32))).to(x.dtype)
+
+
+def _rotate_half(x: Tensor) -> Tensor:
+    half = x.shape[-1] // 2
+    return torch.cat((-x[..., half:], x[..., :half]), dim=-1)
+
+
+def _linear(x: Tensor, weight: Tensor, bias: Tensor) -> Tensor:
+    if bias.numel() == 0:
+        return F.linear(x, weight)
+    return F.linear(x, weight, bias)
+
+
+def _prepend(h: Tensor, pst_cols: Tensor, replace: bool) -> Tensor:
+    """The Token Prepending step, out of place: row b's <PST> column becomes a copy of its last column.
+
+    A row without a placeholder carries the last column's index, which makes the copy a no-op.
+    """
+    if not replace:
+        return h
+    rows = torch.arange(h.shape[0], device=h.device)
+    return torch.index_put(h, (rows, pst_cols), h[:, -1, :])
+
+
+def _attention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor, scale: float, softcap: float) -> Tensor:
+    # q [B, nh, Tq, d]; k, v [B, nkv, S, d]; mask [B, 1, Tq, S] float32 additive
+    n_rep = q.shape[1] // k.shape[1]
+    if n_rep > 1:
+        k = k.repeat_interleave(n_rep, dim=1)
+        v = v.repeat_interleave(n_rep, dim=1)
+    scores = torch.matmul(q, k.transpose(2, 3)).to(torch.float32) * scale
+    if softcap > 0.0:
+        scores = torch.tanh(scores / softcap) * softcap
+    probs = torch.softmax(scores + mask, dim=-1).to(v.dtype)
+    return torch.matmul(probs, v)
+
+
+def _self_attention(x: Tensor, cos: Tensor, sin: Tensor, mask: Tensor, past_k: Tensor, past_v: Tensor,
+                    prefix_len: int, wq: Tensor, wk: Tensor, wv: Tensor, wo: Tensor, bq: Tensor, bk: Tensor,
+                    bv: Tensor, bo: Tensor, scale: float, softcap: float,
+                    last_only: bool) -> Tuple[Tensor, Tensor, Tensor]:
+    b = x.shape[0]
+    t = x.shape[1]
+    d = cos.shape[-1]
+    nh = wq.shape[0] // d
+    nkv = wk.shape[0] // d
+    k = _linear(x, wk, bk).view(b, t, nkv, d).transpose(1, 2)
+    v = _linear(x, wv, bv).view(b, t, nkv, d).transpose(1, 2)
+    c = cos.unsqueeze(1)
+    s = sin.unsqueeze(1)
+    k = k * c + _rotate_half(k) * s
+    if last_only:
+        x = x[:, -1:, :]
+        c = c[:, :, -1:, :]
+        s = s[:, :, -1:, :]
+        mask = mask[:, :, -1:, :]
+    tq = x.shape[1]
+    q = _linear(x, wq, bq).view(b, tq, nh, d).transpose(1, 2)
+    q = q * c + _rotate_half(q) * s
+    keys = k
+    values = v
+    if prefix_len > 0:
+        keys = torch.cat((past_k[:, :, :prefix_len, :].expand(b, -1, -1, -1), k), dim=2)
+        values = torch.cat((past_v[:, :, :prefix_len, :].expand(b, -1, -1, -1), v), dim=2)
+    out = _attention(q, keys, values, mask, scale, softcap)
+    out = out.transpose(1, 2).reshape(b, tq, nh * d)
+    return _linear(out, wo, bo), k, v
+
+
+class Prepare(torch.nn.Module):
+    """Embeds a batch and builds what every layer of the pass shares: rotary cos/sin and attention masks.
+
+    Returns (hidden [B,T,H] in the compute dtype, cos, sin [B,T,d], global mask, sliding-window mask
+    [B,1,T,S] float32). The <PST> input vector goes to the columns in pst_cols (-1: none) unless it is empty,
+    in which case the checkpoint's own row is used. Gemma2 multiplies by sqrt(H) rounded to the compute dtype.
+    """
+
+    def forward(self, ids: Tensor, embed_weight: Tensor, pst_cols: Tensor, pst_vector: Tensor,
+                positions: Tensor, key_positions: Tensor, key_valid: Tensor, cos_table: Tensor,
+                sin_table: Tensor, embed_scale: float, window: int) -> Tuple[Tensor, Tensor, Tensor, Tensor, Tensor]:
+        b = ids.shape[0]
+        rows = torch.arange(b, device=ids.device)
+        has_pst = pst_cols >= 0
+        lookup = ids
+        if pst_vector.numel() > 0:
+            lookup = torch.index_put(ids, (rows[has_pst], pst_cols[has_pst]),
+                                     torch.zeros(1, dtype=ids.dtype, device=ids.device))
+        h = F.embedding(lookup, embed_weight)
+        if pst_vector.numel() > 0:
+            h = torch.index_put(h, (rows[has_pst], pst_cols[has_pst]), pst_vector.to(h.dtype))
+        if embed_scale != 1.0:
+            h = h * torch.tensor(embed_scale, dtype=h.dtype, device=h.device)
+        cos = cos_table[positions].to(h.dtype)
+        sin = sin_table[positions].to(h.dtype)
+        q_pos = positions.unsqueeze(2)
+        k_pos = key_positions.unsqueeze(1)
+        allowed = (k_pos <= q_pos) & (key_valid.unsqueeze(1) != 0)
+        # torch.finfo(torch.float32).min, the masked-score value of HF (TorchScript has no finfo)
+        minimum = -3.4028234663852886e38
+        zero = torch.zeros(1, dtype=torch.float32, device=h.device)
+        low = torch.full((1,), minimum, dtype=torch.float32, device=h.device)
+        mask = torch.where(allowed, zero, low).unsqueeze(1)
+        if window > 0:
+            windowed = allowed & (k_pos > q_pos - window)
+            window_mask = torch.where(windowed, zero, low).unsqueeze(1)
+        else:
+            window_mask = mask
+        return h, cos, sin, mask, window_mask
+
+
+class Rope(torch.nn.Module):
+    """inv_freq and cos/sin tables in float32, as HF's rotary embedding computes them.
+
+    rope_type: 0 default, 1 linear (inv_freq / factor), 2 llama3 (wavelength-dependent scaling).
+    """
+
+    def forward(self, head_dim: int, base: float, rope_type: int, factor: float, low_freq_factor: float,
+                high_freq_factor: float, original_max: int, positions: int) -> Tuple[Tensor, Tensor, Tensor]:
+        exponents = torch.arange(0, head_dim, 2, dtype=torch.int64).to(torch.float32) / head_dim
+        inv_freq = 1.0 / torch.pow(torch.tensor(base, dtype=torch.float32), exponents)
+        if rope_type == 1:
+            inv_freq = inv_freq / factor
+        elif rope_type == 2:
+            low_wavelen = original_max / low_freq_factor
+            high_wavelen = original_max / high_freq_factor
+            wavelen = 2 * 3.141592653589793 / inv_freq
+            scaled = torch.where(wavelen > low_wavelen, inv_freq / factor, inv_freq)
+            smooth = (original_max / wavelen - low_freq_factor) / (high_freq_factor - low_freq_factor)
+            smoothed = (1 - smooth) * scaled / factor + smooth * scaled
+            medium = (wavelen >= high_wavelen) & (wavelen <= low_wavelen)
+            inv_freq = torch.where(medium, smoothed, scaled)
+        pos = torch.arange(positions, dtype=torch.int64).to(torch.float32)
+        freqs = torch.matmul(inv_freq[:, None], pos[None, :]).transpose(0, 1)
+        emb = torch.cat((freqs, freqs), dim=-1)
+        return inv_freq, emb.cos(), emb.sin()
+
+
+class LlamaLayer(torch.nn.Module):
+    """One Llama / Mistral / Qwen2 decoder layer (pre-norm attention and SwiGLU MLP).
+
+    weights: input_layernorm, q, k, v, o, post_attention_layernorm, gate, up, down, then the q, k, v, o biases
+    (empty tensors where the checkpoint has none). Returns (hidden, new keys, new values); with last_only the
+    hidden states of the last column only ([B,1,H]) - all a pass needs after its final layer.
+    """
+
+    def forward(self, h: Tensor, cos: Tensor, sin: Tensor, mask: Tensor, past_k: Tensor, past_v: Tensor,
+                prefix_len: int, weights: List[Tensor], eps: float, pst_cols: Tensor, replace: bool,
+                last_only: bool, act: int) -> Tuple[Tensor, Tensor, Tensor]:
+        h = _prepend(h, pst_cols, replace)
+        d = cos.shape[-1]
+        x = _rms_norm(h, weights[0], eps)
+        attn, k, v = _self_attention(x, cos, sin, mask, past_k, past_v, prefix_len, weights[1], weights[2],
+                                     weights[3], weights[4], weights[9], weights[10], weights[11], weights[12],
+                                     d ** -0.5, 0.0, last_only)
+        if last_only:
+            h = h[:, -1:, :]
+        h = h + attn
+        x = _rms_norm(h, weights[5], eps)
+        h = h + F.linear(_activation(F.linear(x, weights[6]), act) * F.linear(x, weights[7]), weights[8])
+        return h, k, v
+
+
+class Gemma2Layer(torch.nn.Module):
+    """One Gemma2 decoder layer: (1 + w) RMSNorms around attention and MLP, query_pre_attn_scalar scaling,
+    attention-logit soft-capping (softcap 0 = none), GeGLU MLP. The caller passes the sliding-window mask on
+    sliding layers.
+
+    weights: input_layernorm, q, k, v, o, post_attention_layernorm, pre_feedforward_layernorm,
+    post_feedforward_layernorm, gate, up, down.
+    """
+
+    def forward(self, h: Tensor, cos: Tensor, sin: Tensor, mask: Tensor, past_k: Tensor, past_v: Tensor,
+                prefix_len: int, weights: List[Tensor], eps: float, pst_cols: Tensor, replace: bool,
+                last_only: bool, act: int, scale: float, softcap: float) -> Tuple[Tensor, Tensor, Tensor]:
+        h = _prepend(h, pst_cols, replace)
+        none = weights[0][:0]
+        x = _rms_norm_unit_offset(h, weights[0], eps)
+        attn, k, v = _self_attention(x, cos, sin, mask, past_k, past_v, prefix_len, weights[1], weights[2],
+                                     weights[3], weights[4], none, none, none, none, scale, softcap, last_only)
+        if last_only:
+            h = h[:, -1:, :]
+        h = h + _rms_norm_unit_offset(attn, weights[5], eps)
+        x = _rms_norm_unit_offset(h, weights[6], eps)
+        mlp = F.linear(_activation(F.linear(x, weights[8]), act) * F.linear(x, weights[9]), weights[10])
+        h = h + _rms_norm_unit_offset(mlp, weights[7], eps)
+        return h, k, v
+
+
+class Pool(torch.nn.Module):
+    """Gathers one column per row ([B,H]) and returns it as float32, through the final norm if asked.
+
+    norm: 0 none, 1 RMSNorm (Llama, Qwen2), 2 RMSNorm with (1 + w) (Gemma2).
+    """
+
+    def forward(self, h: Tensor, cols: Tensor, norm_weight: Tensor, eps: float, norm: int) -> Tensor:
+        rows = torch.arange(h.shape[0], device=h.device)
+        x = h[rows, cols]
+        if norm == 1:
+            x = _rms_norm(x, norm_weight, eps)
+        elif norm == 2:
+            x = _rms_norm_unit_offset(x, norm_weight, eps)
+        return x.to(torch.float32)
+
+
+class Cast(torch.nn.Module):
+    """Converts a tensor to a compute dtype (bfloat16 tensors exist only inside TorchScript)."""
+
+    def forward(self, x: Tensor, dtype: int) -> Tensor:
+        return x.to(_dtype(dtype))
+
+
+BLOCKS = {
+    "prepare.pt": Prepare,
+    "rope.pt": Rope,
+    "llama_layer.pt": LlamaLayer,
+    "gemma2_layer.pt": Gemma2Layer,
+    "pool.pt": Pool,
+    "cast.pt": Cast,
+}
