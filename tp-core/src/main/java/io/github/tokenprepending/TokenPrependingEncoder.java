@@ -2,7 +2,6 @@ package io.github.tokenprepending;
 
 import io.github.tokenprepending.prompt.PromptTemplate;
 import io.github.tokenprepending.prompt.SentencePreprocessor;
-import io.github.tokenprepending.spi.ForwardPass;
 import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.ModelInfo;
 import io.github.tokenprepending.spi.PassPlan;
@@ -277,15 +276,7 @@ public final class TokenPrependingEncoder implements AutoCloseable {
             tokens.addAndGet(batch.realTokens());
             computedTokens.addAndGet(computed);
             paddedSlots.addAndGet((long) batch.size() * (batch.maxLength() - p));
-            try (ForwardPass pass = model.start(batch, plan)) {
-                for (int i = 0; i < layers; i++) {
-                    if (config.tp() != null && config.tp().appliesBefore(i)) {
-                        pass.prependSentenceEmbedding();
-                    }
-                    pass.runLayer(i);
-                }
-                return pass.pooled();
-            }
+            return LayerLoop.run(model, batch, plan, config.tp());
         } finally {
             runLock.unlock();
         }

@@ -3,6 +3,7 @@ package io.github.tokenprepending.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.tokenprepending.LayerLoop;
 import io.github.tokenprepending.TpRange;
 import io.github.tokenprepending.prompt.PromptMethod;
 import io.github.tokenprepending.prompt.PromptTemplate;
@@ -92,15 +93,7 @@ public abstract class LayerwiseModelConformance {
 
     /** Runs a pass that promises to read only the last tokens (the encoder's plan). */
     private float[][] run(TokenBatch batch, TpRange tp, int layers) {
-        try (ForwardPass pass = model.start(batch, PassPlan.layers(layers).withLastTokenOnly())) {
-            for (int i = 0; i < layers; i++) {
-                if (tp != null && tp.appliesBefore(i)) {
-                    pass.prependSentenceEmbedding();
-                }
-                pass.runLayer(i);
-            }
-            return pass.pooled();
-        }
+        return LayerLoop.run(model, batch, PassPlan.layers(layers).withLastTokenOnly(), tp);
     }
 
     private static double maxDiff(float[] x, float[] y) {
@@ -235,17 +228,8 @@ public abstract class LayerwiseModelConformance {
                 for (int p : new int[] {1, shared}) {
                     for (int k : new int[] {Math.min(2, numLayers), numLayers}) {
                         float[][] expected = run(batch, range, k);
-                        float[][] cached;
-                        try (ForwardPass pass = model.start(batch,
-                                PassPlan.layers(k).withPrefix(cache, p).withLastTokenOnly())) {
-                            for (int i = 0; i < k; i++) {
-                                if (range != null && range.appliesBefore(i)) {
-                                    pass.prependSentenceEmbedding();
-                                }
-                                pass.runLayer(i);
-                            }
-                            cached = pass.pooled();
-                        }
+                        float[][] cached = LayerLoop.run(model, batch,
+                                PassPlan.layers(k).withPrefix(cache, p).withLastTokenOnly(), range);
                         assertThat(maxDiff(cached, expected)).as("tp=%s prefix %d, %d layers", tp, p, k)
                                 .isLessThanOrEqualTo(tolerance());
                     }

@@ -18,6 +18,9 @@ package io.github.tokenprepending.djl.family;
  * @param embedScale multiplier of the embeddings (Gemma2: sqrt(H), else 1)
  * @param attentionBias whether q/k/v (and o, per {@code oBias}) have biases
  * @param oBias whether the output projection has a bias
+ * @param slidingWindow sliding attention window (keys i-W < j <= i) on the layers the block says, or 0
+ * @param attentionScale multiplier of the attention scores (usually {@code 1/sqrt(head_dim)})
+ * @param attentionSoftcap attention logit soft-cap {@code tanh(s/c)*c}, or 0 for none
  * @param bosId begin-of-sequence id from config.json, or -1
  */
 public record DecoderSpec(
@@ -36,6 +39,9 @@ public record DecoderSpec(
         double embedScale,
         boolean attentionBias,
         boolean oBias,
+        int slidingWindow,
+        double attentionScale,
+        double attentionSoftcap,
         int bosId) {
 
     /**
@@ -50,6 +56,9 @@ public record DecoderSpec(
         }
         if (headDim % 2 != 0) {
             throw new IllegalArgumentException("head_dim " + headDim + " must be even for rotary embeddings");
+        }
+        if (slidingWindow < 0 || attentionSoftcap < 0) {
+            throw new IllegalArgumentException("sliding window and soft-cap must not be negative");
         }
         if (numHeads % numKvHeads != 0) {
             throw new IllegalArgumentException("num_attention_heads " + numHeads

@@ -1,5 +1,6 @@
 package io.github.tokenprepending.djl.family;
 
+import io.github.tokenprepending.djl.checkpoint.CheckpointException;
 import io.github.tokenprepending.djl.checkpoint.HfConfig;
 import java.util.List;
 
@@ -23,9 +24,9 @@ public interface ModelFamily {
     /**
      * @param config the checkpoint's config.json
      * @return the architecture
-     * @throws IllegalArgumentException naming the field that is missing or unsupported
+     * @throws CheckpointException naming config.json and the field that is missing, malformed or unsupported
      */
-    DecoderSpec spec(HfConfig config);
+    DecoderSpec spec(HfConfig config) throws CheckpointException;
 
     /** @return the token embedding tensor name */
     default String embeddingWeight() {

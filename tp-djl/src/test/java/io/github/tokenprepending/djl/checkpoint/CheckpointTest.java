@@ -19,7 +19,7 @@ class CheckpointTest {
 
     @Test
     void singleFileCheckpoint() throws IOException {
-        Path family = TestFiles.resource("llama");
+        Path family = TestFiles.model("llama");
         try (Checkpoint ckpt = Checkpoint.open(family)) {
             assertThat(ckpt.source()).isEqualTo(family.resolve("model.safetensors"));
             assertThat(ckpt.names()).hasSize(39).startsWith("lm_head.weight", "model.embed_tokens.weight");
@@ -33,7 +33,7 @@ class CheckpointTest {
 
     @Test
     void tiedGemma2HasNoLmHead() throws IOException {
-        try (Checkpoint ckpt = Checkpoint.open(TestFiles.resource("gemma2"))) {
+        try (Checkpoint ckpt = Checkpoint.open(TestFiles.model("gemma2"))) {
             assertThat(ckpt.contains("lm_head.weight")).isFalse();
             assertThat(ckpt.find("lm_head.weight")).isEmpty();
             assertThat(ckpt.require("model.layers.5.post_feedforward_layernorm.weight", 64).dtype())
@@ -43,7 +43,7 @@ class CheckpointTest {
 
     @Test
     void missingTensorNamesTheTensorAndTheFile() throws IOException {
-        Path family = TestFiles.resource("llama");
+        Path family = TestFiles.model("llama");
         try (Checkpoint ckpt = Checkpoint.open(family)) {
             assertThatThrownBy(() -> ckpt.require("model.layers.4.mlp.up_proj.weight", 128, 64))
                     .isInstanceOf(CheckpointException.class)
@@ -57,7 +57,7 @@ class CheckpointTest {
 
     @Test
     void wrongShapeIsNamed() throws IOException {
-        Path family = TestFiles.resource("llama3");
+        Path family = TestFiles.model("llama3");
         try (Checkpoint ckpt = Checkpoint.open(family)) {
             assertThatThrownBy(() -> ckpt.require("model.layers.0.self_attn.k_proj.weight", 64, 64))
                     .isInstanceOf(CheckpointException.class)

@@ -21,8 +21,8 @@ class HfConfigTest {
 
     @Test
     void llama() throws IOException {
-        HfConfig c = HfConfig.read(TestFiles.resource("llama"));
-        assertThat(c.path()).isEqualTo(TestFiles.resource("llama/config.json"));
+        HfConfig c = HfConfig.read(TestFiles.model("llama"));
+        assertThat(c.path()).isEqualTo(TestFiles.model("llama").resolve("config.json"));
         assertThat(c.modelType()).isEqualTo("llama");
         assertThat(c.hiddenSize()).isEqualTo(64);
         assertThat(c.numHiddenLayers()).isEqualTo(4);
@@ -52,7 +52,7 @@ class HfConfigTest {
 
     @Test
     void llama3RopeScaling() throws IOException {
-        HfConfig c = HfConfig.read(TestFiles.resource("llama3/config.json"));
+        HfConfig c = HfConfig.read(TestFiles.model("llama3").resolve("config.json"));
         assertThat(c.numKeyValueHeads()).isEqualTo(2);
         assertThat(c.ropeTheta()).isEqualTo(500000.0);
         assertThat(c.ropeScaling()).contains(new RopeScaling("llama3", OptionalDouble.of(8.0), OptionalDouble.of(1.0),
@@ -61,7 +61,7 @@ class HfConfigTest {
 
     @Test
     void qwen2() throws IOException {
-        HfConfig c = HfConfig.read(TestFiles.resource("qwen2"));
+        HfConfig c = HfConfig.read(TestFiles.model("qwen2"));
         assertThat(c.modelType()).isEqualTo("qwen2");
         assertThat(c.numHiddenLayers()).isEqualTo(5);
         assertThat(c.numKeyValueHeads()).isEqualTo(2);
@@ -79,7 +79,7 @@ class HfConfigTest {
 
     @Test
     void gemma2() throws IOException {
-        HfConfig c = HfConfig.read(TestFiles.resource("gemma2"));
+        HfConfig c = HfConfig.read(TestFiles.model("gemma2"));
         assertThat(c.modelType()).isEqualTo("gemma2");
         assertThat(c.numHiddenLayers()).isEqualTo(6);
         assertThat(c.headDim()).isEqualTo(32);

@@ -212,7 +212,7 @@ class SafetensorsCorruptionTest {
 
     @Test
     void realFileCutShort() throws IOException {
-        byte[] whole = Files.readAllBytes(TestFiles.resource("llama/model.safetensors"));
+        byte[] whole = Files.readAllBytes(TestFiles.model("llama").resolve("model.safetensors"));
         // the last tensor in the data area of this file is model.norm.weight, 256 bytes
         assertRejected(Arrays.copyOf(whole, whole.length - 100), "tensor 'model.norm.weight' ends at byte",
                 "the file is truncated");
@@ -220,7 +220,7 @@ class SafetensorsCorruptionTest {
 
     @Test
     void realFileCutInsideItsHeader() throws IOException {
-        byte[] whole = Files.readAllBytes(TestFiles.resource("llama/model.safetensors"));
+        byte[] whole = Files.readAllBytes(TestFiles.model("llama").resolve("model.safetensors"));
         assertRejected(Arrays.copyOf(whole, 1000), "header length 4000 exceeds the file size (1000 bytes)");
     }
 

@@ -36,7 +36,7 @@ class SafetensorsFileTest {
     @ValueSource(strings = {"llama", "llama3", "qwen2", "gemma2"})
     void everyTensorMatchesTheNumpyReference(String family) throws IOException {
         List<String[]> expected = TestFiles.tsv(family + "/tensors.tsv");
-        try (SafetensorsFile file = SafetensorsFile.open(TestFiles.resource(family + "/model.safetensors"))) {
+        try (SafetensorsFile file = SafetensorsFile.open(TestFiles.model(family).resolve("model.safetensors"))) {
             assertThat(file.metadata()).isEqualTo(Map.of("format", "pt"));
             assertThat(file.names()).containsExactlyInAnyOrder(expected.stream().map(r -> r[0]).toArray(String[]::new));
             for (String[] row : expected) {
@@ -60,7 +60,7 @@ class SafetensorsFileTest {
     @ParameterizedTest
     @ValueSource(strings = {"llama", "llama3", "qwen2", "gemma2"})
     void offsetsAndShapesAreTheHeaders(String family) throws IOException {
-        Path path = TestFiles.resource(family + "/model.safetensors");
+        Path path = TestFiles.model(family).resolve("model.safetensors");
         byte[] raw = Files.readAllBytes(path);
         int headerLength = (int) ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).getLong();
         JsonNode header = new ObjectMapper().readTree(Arrays.copyOfRange(raw, 8, 8 + headerLength));
@@ -83,7 +83,7 @@ class SafetensorsFileTest {
 
     @Test
     void firstFloatsReadWithADataInputStream() throws IOException {
-        Path path = TestFiles.resource("qwen2/model.safetensors");
+        Path path = TestFiles.model("qwen2").resolve("model.safetensors");
         try (SafetensorsFile file = SafetensorsFile.open(path);
                 InputStream in = Files.newInputStream(path)) {
             TensorInfo bias = file.tensor("model.layers.0.self_attn.q_proj.bias").info();
@@ -110,7 +110,7 @@ class SafetensorsFileTest {
 
     @Test
     void rowsAndByteRangesAreSlicesOfTheWhole() throws IOException {
-        try (SafetensorsFile file = SafetensorsFile.open(TestFiles.resource("llama/model.safetensors"))) {
+        try (SafetensorsFile file = SafetensorsFile.open(TestFiles.model("llama").resolve("model.safetensors"))) {
             Tensor embed = file.tensor("model.embed_tokens.weight");
             ByteBuffer whole = embed.bytes();
             assertThat(embed.info().rowBytes()).isEqualTo(64 * 4);
@@ -126,7 +126,7 @@ class SafetensorsFileTest {
 
     @Test
     void chunkedConversionIntoOneDirectBufferEqualsTheWholeArray() throws IOException {
-        try (SafetensorsFile file = SafetensorsFile.open(TestFiles.resource("gemma2/model.safetensors"))) {
+        try (SafetensorsFile file = SafetensorsFile.open(TestFiles.model("gemma2").resolve("model.safetensors"))) {
             Tensor embed = file.tensor("model.embed_tokens.weight");
             float[] whole = embed.toF32Array();
             ByteBuffer chunk = ByteBuffer.allocateDirect(7 * 4);

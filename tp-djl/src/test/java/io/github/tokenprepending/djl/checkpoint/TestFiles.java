@@ -28,6 +28,15 @@ final class TestFiles {
         }
     }
 
+    /** @return the model directory of a golden set under {@code src/test/resources/golden/} */
+    static Path model(String family) {
+        try {
+            return Path.of(TestFiles.class.getResource("/golden/" + family + "/model").toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** @return the lines of a TSV resource after its header line, split on tabs */
     static List<String[]> tsv(String name) throws IOException {
         List<String[]> rows = new ArrayList<>();

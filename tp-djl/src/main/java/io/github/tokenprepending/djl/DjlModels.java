@@ -1,0 +1,60 @@
+package io.github.tokenprepending.djl;
+
+import io.github.tokenprepending.djl.checkpoint.CheckpointException;
+import io.github.tokenprepending.djl.checkpoint.HfConfig;
+import io.github.tokenprepending.djl.family.DecoderSpec;
+import io.github.tokenprepending.djl.family.ModelFamilies;
+import io.github.tokenprepending.djl.family.ModelFamily;
+import io.github.tokenprepending.spi.ModelOptions;
+import io.github.tokenprepending.spi.TextTokenizer;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Loads HuggingFace checkpoint directories as {@link DjlLayerwiseModel}s. */
+public final class DjlModels {
+    private DjlModels() {
+    }
+
+    /**
+     * @param dir a checkpoint directory
+     * @return the family that runs it (from config.json's {@code model_type})
+     * @throws IOException if config.json is missing or malformed, or its {@code model_type} is unsupported
+     */
+    public static ModelFamily family(Path dir) throws IOException {
+        HfConfig config = HfConfig.read(dir);
+        String type = config.modelType();
+        try {
+            return ModelFamilies.forModelType(type);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(config.path(), e.getMessage());
+        }
+    }
+
+    /**
+     * Loads a checkpoint with a given tokenizer (owned by the model from now on).
+     *
+     * @param dir the checkpoint directory (config.json and safetensors)
+     * @param tokenizer the tokenizer
+     * @param options device, dtype, placeholder vector
+     * @return the model
+     * @throws IOException naming the file and the problem
+     */
+    public static DjlLayerwiseModel load(Path dir, TextTokenizer tokenizer, ModelOptions options) throws IOException {
+        try {
+            HfConfig config = HfConfig.read(dir);
+            ModelFamily family = family(dir);
+            DecoderSpec spec;
+            try {
+                spec = family.spec(config);
+            } catch (IllegalArgumentException e) {
+                throw new CheckpointException(config.path(), e.getMessage());
+            }
+            try (CheckpointWeights weights = CheckpointWeights.open(dir)) {
+                return DjlLayerwiseModel.create(family, spec, weights, tokenizer, options);
+            }
+        } catch (IOException | RuntimeException e) {
+            tokenizer.close();
+            throw e;
+        }
+    }
+}
