@@ -1,5 +1,6 @@
 package io.github.tokenprepending.eval;
 
+import io.github.tokenprepending.text.PythonText;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -41,8 +42,8 @@ public final class SentEvalReader {
     public static StsSubset readStsSubset(Path taskDir, String subset) throws IOException {
         Path inputFile = taskDir.resolve("STS.input." + subset + ".txt");
         Path goldFile = taskDir.resolve("STS.gs." + subset + ".txt");
-        List<String> inputs = PyText.splitLines(read(inputFile));
-        List<String> golds = PyText.splitLines(read(goldFile));
+        List<String> inputs = PythonText.splitLines(read(inputFile));
+        List<String> golds = PythonText.splitLines(read(goldFile));
         if (inputs.size() != golds.size()) {
             boolean goldShort = golds.size() < inputs.size();
             throw new StsFormatException(goldShort ? goldFile : inputFile, Math.min(inputs.size(), golds.size()) + 1,
@@ -58,7 +59,7 @@ public final class SentEvalReader {
             }
             String gold = golds.get(i);
             if (!gold.isEmpty()) {
-                pairs.add(new StsPair(PyText.joinWords(fields[0]), PyText.joinWords(fields[1]),
+                pairs.add(new StsPair(PythonText.joinWords(fields[0]), PythonText.joinWords(fields[1]),
                         score(goldFile, i + 1, gold)));
             }
         }
@@ -100,15 +101,15 @@ public final class SentEvalReader {
 
     private static List<StsPair> readColumns(Path file, boolean header, String names, int columns, int first,
             int second, int score) throws IOException {
-        List<String> lines = PyText.fileLines(read(file));
+        List<String> lines = PythonText.fileLines(read(file));
         List<StsPair> pairs = new ArrayList<>();
         for (int i = header ? 1 : 0; i < lines.size(); i++) {
-            String[] fields = PyText.strip(lines.get(i)).split("\t", -1);
+            String[] fields = PythonText.strip(lines.get(i)).split("\t", -1);
             if (fields.length != columns) {
                 throw new StsFormatException(file, i + 1, "expected " + columns + " tab-separated columns (" + names
                         + "), found " + fields.length);
             }
-            pairs.add(new StsPair(PyText.joinWords(fields[first]), PyText.joinWords(fields[second]),
+            pairs.add(new StsPair(PythonText.joinWords(fields[first]), PythonText.joinWords(fields[second]),
                     score(file, i + 1, fields[score])));
         }
         if (pairs.isEmpty()) {
@@ -119,7 +120,7 @@ public final class SentEvalReader {
 
     private static double score(Path file, int line, String text) throws StsFormatException {
         try {
-            return PyText.parseFloat(text);
+            return PythonText.parseFloat(text);
         } catch (NumberFormatException e) {
             throw new StsFormatException(file, line, "the score '" + text + "' is not a finite decimal number");
         }

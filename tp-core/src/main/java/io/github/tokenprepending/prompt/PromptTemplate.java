@@ -1,5 +1,6 @@
 package io.github.tokenprepending.prompt;
 
+import io.github.tokenprepending.text.PythonText;
 import java.util.Objects;
 
 /**
@@ -110,13 +111,13 @@ public final class PromptTemplate {
         if (!placeholder) {
             return RenderedPrompt.plain(strip(beforePlaceholder + sentence + afterSentence));
         }
-        String before = PyStrings.lstrip(beforePlaceholder);
-        String after = PyStrings.rstrip(beforeSentence + sentence + afterSentence);
+        String before = PythonText.lstrip(beforePlaceholder);
+        String after = PythonText.rstrip(beforeSentence + sentence + afterSentence);
         return RenderedPrompt.withPlaceholder(before, after);
     }
 
     private static String strip(String s) {
-        return PyStrings.rstrip(PyStrings.lstrip(s));
+        return PythonText.rstrip(PythonText.lstrip(s));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.github.tokenprepending.prompt;
 
+import io.github.tokenprepending.text.PythonText;
 import java.util.function.UnaryOperator;
 
 /** What happens to a sentence before it is put into a prompt. */
@@ -16,7 +17,7 @@ public interface SentencePreprocessor extends UnaryOperator<String> {
      */
     static SentencePreprocessor paper() {
         return sentence -> {
-            String s = String.join(" ", PyStrings.split(sentence));
+            String s = String.join(" ", PythonText.split(sentence));
             if (!s.isEmpty() && ".?\"'".indexOf(s.charAt(s.length() - 1)) < 0) {
                 s = s + ".";
             }

@@ -1,5 +1,6 @@
 package io.github.tokenprepending.toy;
 
+import io.github.tokenprepending.conformance.HashingTokenizer;
 import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.spi.ForwardPass;
 import io.github.tokenprepending.spi.LayerwiseModel;
@@ -27,7 +28,7 @@ public final class ToyModel implements LayerwiseModel {
     private final int vocab;
     private final double[][][] a;
     private final double[][][] b;
-    private final ToyTokenizer tokenizer;
+    private final HashingTokenizer tokenizer;
     private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
 
     /**
@@ -36,7 +37,7 @@ public final class ToyModel implements LayerwiseModel {
     public ToyModel(int layers) {
         this.layers = layers;
         this.vocab = 97;
-        this.tokenizer = new ToyTokenizer(vocab);
+        this.tokenizer = new HashingTokenizer(vocab, 3, 1, vocab);
         Random rnd = new Random(42);
         a = new double[layers][HIDDEN][HIDDEN];
         b = new double[layers][HIDDEN][HIDDEN];

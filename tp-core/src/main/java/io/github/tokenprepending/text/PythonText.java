@@ -1,21 +1,24 @@
-package io.github.tokenprepending.eval;
+package io.github.tokenprepending.text;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** The Python {@code str} operations SentEval's loaders rely on, with Python's exact semantics. */
-final class PyText {
+/**
+ * The Python {@code str} operations the official code relies on (SentEval's loaders, the batcher's
+ * preprocessing, {@code prompt.strip()}), with Python's exact semantics.
+ */
+public final class PythonText {
     private static final Pattern DECIMAL = Pattern.compile("[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?");
 
-    private PyText() {
+    private PythonText() {
     }
 
     /**
      * @param c a BMP code unit (Python's whitespace characters all lie in the BMP)
      * @return true exactly where Python's {@code str.isspace()} is true for that character
      */
-    static boolean isSpace(char c) {
+    public static boolean isSpace(char c) {
         switch (c) {
             case ' ': case '\t': case '\n': case 0x0B: case '\f': case '\r':
             case 0x1C: case 0x1D: case 0x1E: case 0x1F:
@@ -28,7 +31,7 @@ final class PyText {
     }
 
     /** Python {@code s.split()}: runs of whitespace separate words; no empty words. */
-    static List<String> split(String s) {
+    public static List<String> split(String s) {
         List<String> words = new ArrayList<>();
         int i = 0;
         int n = s.length();
@@ -48,12 +51,30 @@ final class PyText {
     }
 
     /** Python {@code ' '.join(s.split())}: SentEval's tokenisation undone by the batcher. */
-    static String joinWords(String s) {
+    public static String joinWords(String s) {
         return String.join(" ", split(s));
     }
 
+    /** Python {@code s.lstrip()}. */
+    public static String lstrip(String s) {
+        int i = 0;
+        while (i < s.length() && isSpace(s.charAt(i))) {
+            i++;
+        }
+        return s.substring(i);
+    }
+
+    /** Python {@code s.rstrip()}. */
+    public static String rstrip(String s) {
+        int j = s.length();
+        while (j > 0 && isSpace(s.charAt(j - 1))) {
+            j--;
+        }
+        return s.substring(0, j);
+    }
+
     /** Python {@code s.strip()}. */
-    static String strip(String s) {
+    public static String strip(String s) {
         int i = 0;
         int j = s.length();
         while (i < j && isSpace(s.charAt(i))) {
@@ -69,7 +90,7 @@ final class PyText {
      * Python {@code text.splitlines()}: breaks at CR LF, CR, LF, U+000B, U+000C, U+001C to U+001E, U+0085, U+2028 and
      * U+2029; a final line break ends the last line rather than starting an empty one.
      */
-    static List<String> splitLines(String text) {
+    public static List<String> splitLines(String text) {
         return lines(text, true);
     }
 
@@ -77,7 +98,7 @@ final class PyText {
      * The lines of Python's {@code for line in open(path)} (universal newlines: CR LF, CR and LF end a line), without
      * their line breaks.
      */
-    static List<String> fileLines(String text) {
+    public static List<String> fileLines(String text) {
         return lines(text, false);
     }
 
@@ -86,7 +107,7 @@ final class PyText {
      *
      * @throws NumberFormatException if {@code s} is not a decimal number or is out of the double range
      */
-    static double parseFloat(String s) {
+    public static double parseFloat(String s) {
         String t = strip(s);
         if (!DECIMAL.matcher(t).matches()) {
             throw new NumberFormatException("not a decimal number: '" + s + "'");

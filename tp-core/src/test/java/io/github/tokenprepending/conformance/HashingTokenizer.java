@@ -1,4 +1,4 @@
-package io.github.tokenprepending.toy;
+package io.github.tokenprepending.conformance;
 
 import io.github.tokenprepending.prompt.RenderedPrompt;
 import io.github.tokenprepending.spi.TextTokenizer;
@@ -6,25 +6,40 @@ import io.github.tokenprepending.spi.TokenizedPrompt;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Whitespace tokenizer for the toy model: BOS 1, words hashed into 3..vocab-1, {@code <PST>} = vocab. */
-public final class ToyTokenizer implements TextTokenizer {
+/**
+ * A whitespace tokenizer for models without a real one (random test checkpoints): BOS first, each word hashed into
+ * ids {@code firstWordId..vocab-1}, the template's placeholder as {@code placeholderId}.
+ */
+public final class HashingTokenizer implements TextTokenizer {
     private final int vocab;
+    private final int firstWordId;
+    private final int bosId;
+    private final int placeholderId;
 
-    ToyTokenizer(int vocab) {
+    /**
+     * @param vocab word ids stay below this
+     * @param firstWordId the smallest word id (ids below are special)
+     * @param bosId the id put first
+     * @param placeholderId the id of {@code <PST>}
+     */
+    public HashingTokenizer(int vocab, int firstWordId, int bosId, int placeholderId) {
         this.vocab = vocab;
+        this.firstWordId = firstWordId;
+        this.bosId = bosId;
+        this.placeholderId = placeholderId;
     }
 
     @Override
     public TokenizedPrompt encode(RenderedPrompt prompt) {
         List<Integer> ids = new ArrayList<>();
         List<String> tokens = new ArrayList<>();
-        ids.add(1);
+        ids.add(bosId);
         tokens.add("<s>");
         words(prompt.before(), ids, tokens);
         int pst = -1;
         if (prompt.hasPlaceholder()) {
             pst = ids.size();
-            ids.add(vocab);
+            ids.add(placeholderId);
             tokens.add("<PST>");
             words(prompt.after(), ids, tokens);
         }
@@ -34,7 +49,7 @@ public final class ToyTokenizer implements TextTokenizer {
     private void words(String text, List<Integer> ids, List<String> tokens) {
         for (String w : text.trim().split("\\s+")) {
             if (!w.isEmpty()) {
-                ids.add(3 + Math.floorMod(w.hashCode(), vocab - 3));
+                ids.add(firstWordId + Math.floorMod(w.hashCode(), vocab - firstWordId));
                 tokens.add(w);
             }
         }
@@ -42,7 +57,7 @@ public final class ToyTokenizer implements TextTokenizer {
 
     @Override
     public int placeholderId() {
-        return vocab;
+        return placeholderId;
     }
 
     @Override
