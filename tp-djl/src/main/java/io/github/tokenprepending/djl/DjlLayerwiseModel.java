@@ -130,6 +130,7 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
         Objects.requireNonNull(weights, "weights");
         Objects.requireNonNull(tokenizer, "tokenizer");
         Objects.requireNonNull(options, "options");
+        DjlRuntime.init();
         try {
             return new DjlLayerwiseModel(family, spec, weights, tokenizer, options, Devices.parse(options.device()));
         } catch (IOException | RuntimeException e) {

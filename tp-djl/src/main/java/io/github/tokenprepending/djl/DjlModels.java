@@ -5,6 +5,7 @@ import io.github.tokenprepending.djl.checkpoint.HfConfig;
 import io.github.tokenprepending.djl.family.DecoderSpec;
 import io.github.tokenprepending.djl.family.ModelFamilies;
 import io.github.tokenprepending.djl.family.ModelFamily;
+import io.github.tokenprepending.djl.tokenizer.HfTextTokenizer;
 import io.github.tokenprepending.spi.ModelOptions;
 import io.github.tokenprepending.spi.TextTokenizer;
 import java.io.IOException;
@@ -28,6 +29,20 @@ public final class DjlModels {
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(config.path(), e.getMessage());
         }
+    }
+
+    /**
+     * Loads a checkpoint directory in HuggingFace layout with its own tokenizer ({@code tokenizer.json},
+     * {@code tokenizer_config.json}).
+     *
+     * @param dir the checkpoint directory
+     * @param options device, dtype, placeholder vector
+     * @return the model
+     * @throws IOException naming the file and the problem
+     */
+    public static DjlLayerwiseModel load(Path dir, ModelOptions options) throws IOException {
+        family(dir);
+        return load(dir, HfTextTokenizer.load(dir), options);
     }
 
     /**

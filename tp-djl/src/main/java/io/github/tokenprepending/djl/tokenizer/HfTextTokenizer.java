@@ -1,5 +1,6 @@
 package io.github.tokenprepending.djl.tokenizer;
 
+import io.github.tokenprepending.djl.DjlRuntime;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import io.github.tokenprepending.prompt.RenderedPrompt;
@@ -69,6 +70,7 @@ public final class HfTextTokenizer implements TextTokenizer {
             case SPLIT -> true;
         };
         byte[] djlJson = json.withPlaceholder(sentinel, split ? marker + "_" : null);
+        DjlRuntime.init();
         try {
             this.tokenizer = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(djlJson),
                     NO_TRUNCATION_NO_PADDING);
