@@ -1,0 +1,437 @@
+package io.github.tokenprepending;
+
+import io.github.tokenprepending.hub.DownloadListener;
+import io.github.tokenprepending.hub.ModelResolver;
+import io.github.tokenprepending.prompt.PromptMethod;
+import io.github.tokenprepending.prompt.PromptSet;
+import io.github.tokenprepending.spi.DType;
+import io.github.tokenprepending.spi.LayerwiseModel;
+import io.github.tokenprepending.spi.LayerwiseModelProvider;
+import io.github.tokenprepending.spi.ModelInfo;
+import io.github.tokenprepending.spi.ModelOptions;
+import io.github.tokenprepending.spi.PlaceholderInit;
+import io.github.tokenprepending.spi.TokenizedPrompt;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.ServiceLoader;
+
+/**
+ * Sentence embeddings from a decoder-only LLM with Token Prepending, for applications:
+ *
+ * <pre>{@code
+ * try (SentenceEncoder encoder = SentenceEncoder.builder().model("meta-llama/Llama-2-7b-hf").tp(1, 7).build()) {
+ *     List<float[]> vectors = encoder.embed(List.of("A man plays a guitar.", "Someone makes music."));
+ * }
+ * }</pre>
+ *
+ * <p>{@code model(...)} takes a local checkpoint directory or a HuggingFace model id (looked up in the HF cache,
+ * else downloaded into it). The engine comes from the class path ({@code tp-djl}). Settings not given come from
+ * the model's preset (the paper's settings when the id names a known model, else {@link Presets#defaultFor}).
+ * Thread-safe; see {@link TokenPrependingEncoder} for how calls are scheduled.
+ */
+public final class SentenceEncoder implements AutoCloseable {
+    private final LayerwiseModel model;
+    private final TokenPrependingEncoder encoder;
+    private final Preset preset;
+    private final Path modelDir;
+
+    private SentenceEncoder(LayerwiseModel model, TokenPrependingEncoder encoder, Preset preset, Path modelDir) {
+        this.model = model;
+        this.encoder = encoder;
+        this.preset = preset;
+        this.modelDir = modelDir;
+    }
+
+    /** @return a builder; {@link Builder#model(String)} is required */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * @param sentence a sentence
+     * @return its embedding
+     */
+    public float[] embed(String sentence) {
+        return encoder.embed(sentence);
+    }
+
+    /**
+     * @param sentences the sentences
+     * @return one embedding per sentence, in input order
+     */
+    public List<float[]> embed(List<String> sentences) {
+        return encoder.embed(sentences);
+    }
+
+    /**
+     * @param sentences the sentences
+     * @param progress told after every batch
+     * @return one embedding per sentence, in input order
+     */
+    public List<float[]> embed(List<String> sentences, ProgressListener progress) {
+        return encoder.embed(sentences, progress);
+    }
+
+    /**
+     * @param sentence a sentence
+     * @return its prompt(s) as token ids, with the {@code <PST>} position
+     */
+    public List<TokenizedPrompt> tokenize(String sentence) {
+        return encoder.tokenize(sentence);
+    }
+
+    /** @return the embedding dimension */
+    public int dimension() {
+        return encoder.dimension();
+    }
+
+    /** @return the settings in use */
+    public TpConfig config() {
+        return encoder.config();
+    }
+
+    /** @return the preset the defaults came from */
+    public Preset preset() {
+        return preset;
+    }
+
+    /** @return facts about the model */
+    public ModelInfo modelInfo() {
+        return model.info();
+    }
+
+    /** @return the local checkpoint directory */
+    public Path modelDirectory() {
+        return modelDir;
+    }
+
+    /** @return the underlying encoder (for statistics and advanced use) */
+    public TokenPrependingEncoder encoder() {
+        return encoder;
+    }
+
+    /** Frees the model. Calls still running finish or fail with an {@link IllegalStateException}. */
+    @Override
+    public void close() {
+        encoder.close();
+        model.close();
+    }
+
+    /**
+     * Builds a {@link SentenceEncoder}. Unset settings come from the preset; {@link #vanilla()} without an explicit
+     * output layer reads {@code hidden_states[-1]}, the paper's vanilla baseline.
+     */
+    public static final class Builder {
+        private String model;
+        private String revision;
+        private ModelResolver resolver;
+        private DownloadListener listener;
+        private LayerwiseModelProvider provider;
+        private Preset preset;
+        private TpRange tp;
+        private boolean vanilla;
+        private OutputLayer outputLayer;
+        private PromptSet prompts;
+        private ModelOptions options = ModelOptions.defaults();
+        private final TpConfig.Builder base = TpConfig.builder();
+
+        private Builder() {
+        }
+
+        /**
+         * @param idOrPath a local checkpoint directory or a HuggingFace id such as {@code meta-llama/Llama-2-7b-hf}
+         * @return this
+         */
+        public Builder model(String idOrPath) {
+            this.model = Objects.requireNonNull(idOrPath, "model");
+            return this;
+        }
+
+        /**
+         * @param dir a local checkpoint directory
+         * @return this
+         */
+        public Builder model(Path dir) {
+            return model(dir.toString());
+        }
+
+        /**
+         * @param revision a branch, tag or commit on the Hub (default {@code main})
+         * @return this
+         */
+        public Builder revision(String revision) {
+            this.revision = revision;
+            return this;
+        }
+
+        /**
+         * @param resolver how ids are found and downloaded (cache directory, token, offline mode, endpoint); by
+         *     default from the environment ({@code HF_HOME}, {@code HF_TOKEN}, {@code HF_HUB_OFFLINE}, ...)
+         * @return this
+         */
+        public Builder resolver(ModelResolver resolver) {
+            this.resolver = resolver;
+            return this;
+        }
+
+        /**
+         * @param listener told about downloads (default: logged)
+         * @return this
+         */
+        public Builder downloadListener(DownloadListener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        /**
+         * @param provider the engine; by default the first {@link LayerwiseModelProvider} on the class path that
+         *     supports the checkpoint
+         * @return this
+         */
+        public Builder provider(LayerwiseModelProvider provider) {
+            this.provider = provider;
+            return this;
+        }
+
+        /**
+         * @param name a preset of {@link Presets} ({@code llama-2-7b}, ...) or {@code default}
+         * @return this
+         */
+        public Builder preset(String name) {
+            this.preset = name.equalsIgnoreCase("default") ? null : Presets.byName(name);
+            return this;
+        }
+
+        /**
+         * @param preset a preset
+         * @return this
+         */
+        public Builder preset(Preset preset) {
+            this.preset = preset;
+            return this;
+        }
+
+        /**
+         * @param start first decoder layer whose {@code <PST>} input is replaced
+         * @param exit first decoder layer whose input is no longer replaced
+         * @return this
+         */
+        public Builder tp(int start, int exit) {
+            this.tp = new TpRange(start, exit);
+            this.vanilla = false;
+            return this;
+        }
+
+        /** @return this, embedding without Token Prepending (the vanilla prompt) */
+        public Builder vanilla() {
+            this.vanilla = true;
+            this.tp = null;
+            return this;
+        }
+
+        /**
+         * @param hiddenStatesIndex the paper's {@code hidden_states} index (27, -1, -2, ...)
+         * @return this
+         */
+        public Builder outputLayer(int hiddenStatesIndex) {
+            return outputLayer(OutputLayer.hiddenStates(hiddenStatesIndex));
+        }
+
+        /**
+         * @param outputLayer where embeddings are read
+         * @return this
+         */
+        public Builder outputLayer(OutputLayer outputLayer) {
+            this.outputLayer = outputLayer;
+            return this;
+        }
+
+        /**
+         * @param method a prompt method of the paper
+         * @return this
+         */
+        public Builder prompt(PromptMethod method) {
+            this.prompts = PromptSet.of(method);
+            return this;
+        }
+
+        /**
+         * @param template a template with {@code {sentence}} and, for Token Prepending, {@code <PST>} before it
+         * @return this
+         */
+        public Builder template(String template) {
+            this.prompts = PromptSet.custom(template);
+            return this;
+        }
+
+        /**
+         * @param prompts a prompt set
+         * @return this
+         */
+        public Builder prompts(PromptSet prompts) {
+            this.prompts = prompts;
+            return this;
+        }
+
+        /**
+         * @param device {@code cpu} (default) or {@code cuda:N}
+         * @return this
+         */
+        public Builder device(String device) {
+            this.options = options.withDevice(device);
+            return this;
+        }
+
+        /**
+         * @param dtype compute dtype (default float32 on CPU, bfloat16 on GPU)
+         * @return this
+         */
+        public Builder dtype(DType dtype) {
+            this.options = options.withDtype(dtype);
+            return this;
+        }
+
+        /**
+         * @param placeholder the {@code <PST>} input vector (default zeros)
+         * @return this
+         */
+        public Builder placeholder(PlaceholderInit placeholder) {
+            this.options = options.withPlaceholder(placeholder);
+            return this;
+        }
+
+        /**
+         * @param batchSize most prompts per batch (default 32)
+         * @return this
+         */
+        public Builder batchSize(int batchSize) {
+            base.batchSize(batchSize);
+            return this;
+        }
+
+        /**
+         * @param maxBatchTokens most padded tokens per batch (default 8192)
+         * @return this
+         */
+        public Builder maxBatchTokens(int maxBatchTokens) {
+            base.maxBatchTokens(maxBatchTokens);
+            return this;
+        }
+
+        /**
+         * @param maxTokens most tokens per prompt; longer sentences are truncated (default: the model's limit)
+         * @return this
+         */
+        public Builder maxTokens(int maxTokens) {
+            base.maxTokens(maxTokens);
+            return this;
+        }
+
+        /**
+         * @param normalize L2-normalise embeddings (default false, as sentence-transformers)
+         * @return this
+         */
+        public Builder normalize(boolean normalize) {
+            base.normalize(normalize);
+            return this;
+        }
+
+        /**
+         * @param prefixCache reuse the prompt's shared prefix (default true)
+         * @return this
+         */
+        public Builder prefixCache(boolean prefixCache) {
+            base.prefixCache(prefixCache);
+            return this;
+        }
+
+        /**
+         * Resolves the model, loads it, and applies the settings.
+         *
+         * @return the encoder; close it
+         * @throws UncheckedIOException if the model cannot be found, downloaded or read (the message names the
+         *     file or id and the problem)
+         * @throws IllegalArgumentException for inconsistent settings
+         * @throws IllegalStateException if no engine on the class path can run the checkpoint
+         */
+        public SentenceEncoder build() {
+            if (model == null) {
+                throw new IllegalStateException("model(...) is required: a local directory or a HuggingFace id");
+            }
+            Path dir = resolve();
+            LayerwiseModel loaded = load(dir);
+            try {
+                Preset chosen = preset != null ? preset
+                        : Presets.forModel(model).orElseGet(() -> Presets.defaultFor(loaded.info().numLayers()));
+                TpConfig.Builder config = chosen.applyTo(base);
+                if (prompts != null) {
+                    config.prompts(prompts);
+                }
+                if (vanilla) {
+                    config.vanilla().outputLayer(OutputLayer.last());
+                } else if (tp != null) {
+                    config.tp(tp);
+                }
+                if (outputLayer != null) {
+                    config.outputLayer(outputLayer);
+                }
+                TokenPrependingEncoder encoder = new TokenPrependingEncoder(loaded, config.build());
+                return new SentenceEncoder(loaded, encoder, chosen, dir);
+            } catch (RuntimeException e) {
+                loaded.close();
+                throw e;
+            }
+        }
+
+        private Path resolve() {
+            if (resolver != null) {
+                return revision == null ? resolver.resolve(model) : resolver.resolve(model, revision);
+            }
+            ModelResolver.Builder b = ModelResolver.builder();
+            if (revision != null) {
+                b.revision(revision);
+            }
+            if (listener != null) {
+                b.listener(listener);
+            }
+            try (ModelResolver r = b.build()) {
+                return r.resolve(model);
+            }
+        }
+
+        private LayerwiseModel load(Path dir) {
+            try {
+                return chooseProvider(dir).load(dir, options);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+        }
+
+        private LayerwiseModelProvider chooseProvider(Path dir) {
+            if (provider != null) {
+                return provider;
+            }
+            List<LayerwiseModelProvider> providers = new ArrayList<>();
+            ServiceLoader.load(LayerwiseModelProvider.class, SentenceEncoder.class.getClassLoader())
+                    .forEach(providers::add);
+            if (providers.isEmpty()) {
+                throw new IllegalStateException("no engine on the class path: add io.github.tokenprepending:tp-djl"
+                        + " and a DJL PyTorch native (see the README)");
+            }
+            if (providers.size() == 1) {
+                return providers.get(0);
+            }
+            for (LayerwiseModelProvider p : providers) {
+                if (p.supports(dir)) {
+                    return p;
+                }
+            }
+            throw new IllegalStateException("no engine on the class path supports " + dir + " (engines: "
+                    + String.join(", ", providers.stream().map(LayerwiseModelProvider::name).toList()) + ")");
+        }
+    }
+}
