@@ -1,9 +1,15 @@
 package io.github.tokenprepending.djl;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+
 /**
- * Process-wide DJL settings this library relies on. DJL sends a telemetry ping (an EC2 metadata lookup, then an
- * S3 request) when an engine or tokenizer starts, unless {@code OPT_OUT_TRACKING} is set; an embedding library
- * must not phone home, so tp-djl opts out unless the application set {@code OPT_OUT_TRACKING} itself (as a system
+ * Process-wide DJL settings and diagnostics. DJL sends a telemetry ping (an EC2 metadata lookup, then an S3
+ * request) when an engine or tokenizer starts, unless {@code OPT_OUT_TRACKING} is set; an embedding library must
+ * not phone home, so tp-djl opts out unless the application set {@code OPT_OUT_TRACKING} itself (as a system
  * property or an environment variable).
  */
 public final class DjlRuntime {
@@ -16,6 +22,45 @@ public final class DjlRuntime {
     public static synchronized void init() {
         if (System.getProperty(OPT_OUT) == null && System.getenv(OPT_OUT) == null) {
             System.setProperty(OPT_OUT, "true");
+        }
+    }
+
+    /**
+     * Sets libtorch's intra-op thread count (process-wide; on CPU it defaults to the number of cores).
+     *
+     * @param threads threads per operation
+     */
+    public static void setThreads(int threads) {
+        init();
+        JniUtils.setNumThreads(threads);
+    }
+
+    /** @return libtorch's intra-op thread count */
+    public static int threads() {
+        init();
+        return JniUtils.getNumThreads();
+    }
+
+    /**
+     * Measures float32 matrix multiplication on the CPU through DJL's libtorch: the ceiling of what the layers
+     * can reach.
+     *
+     * @param n matrix size (n x n times n x n)
+     * @param repeats timed multiplications (after one warm-up)
+     * @return GFLOP/s (2 n^3 per multiplication)
+     */
+    public static double sgemmGflops(int n, int repeats) {
+        init();
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            NDArray a = manager.randomNormal(new Shape(n, n));
+            NDArray b = manager.randomNormal(new Shape(n, n));
+            a.matMul(b).close();
+            long start = System.nanoTime();
+            for (int i = 0; i < repeats; i++) {
+                a.matMul(b).close();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return 2.0 * n * n * n * repeats / seconds / 1e9;
         }
     }
 }

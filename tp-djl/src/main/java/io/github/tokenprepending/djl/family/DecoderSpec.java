@@ -18,7 +18,7 @@ package io.github.tokenprepending.djl.family;
  * @param embedScale multiplier of the embeddings (Gemma2: sqrt(H), else 1)
  * @param attentionBias whether q/k/v (and o, per {@code oBias}) have biases
  * @param oBias whether the output projection has a bias
- * @param slidingWindow sliding attention window (keys i-W < j <= i) on the layers the block says, or 0
+ * @param slidingWindow sliding attention window (keys {@code i-W < j <= i}) on the layers the block says, or 0
  * @param attentionScale multiplier of the attention scores (usually {@code 1/sqrt(head_dim)})
  * @param attentionSoftcap attention logit soft-cap {@code tanh(s/c)*c}, or 0 for none
  * @param bosId begin-of-sequence id from config.json, or -1

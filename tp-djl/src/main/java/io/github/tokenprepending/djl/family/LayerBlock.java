@@ -37,7 +37,7 @@ public interface LayerBlock {
     /** @return the final norm applied to {@code hidden_states[-1]} */
     FinalNorm finalNorm();
 
-    /** @return the sliding attention window (keys i-W < j <= i), or 0 for none */
+    /** @return the sliding attention window (keys {@code i-W < j <= i}), or 0 for none */
     default int slidingWindow() {
         return 0;
     }

@@ -1,0 +1,320 @@
+package io.github.tokenprepending.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.tokenprepending.EncodingStats;
+import io.github.tokenprepending.OutputLayer;
+import io.github.tokenprepending.Preset;
+import io.github.tokenprepending.Presets;
+import io.github.tokenprepending.SentenceEncoder;
+import io.github.tokenprepending.TokenPrependingEncoder;
+import io.github.tokenprepending.TpConfig;
+import io.github.tokenprepending.djl.DjlRuntime;
+import io.github.tokenprepending.djl.SyntheticModels;
+import io.github.tokenprepending.djl.family.DecoderSpec;
+import io.github.tokenprepending.djl.tokenizer.HfTextTokenizer;
+import io.github.tokenprepending.djl.tokenizer.SpecialTokenText;
+import io.github.tokenprepending.prompt.PromptMethod;
+import io.github.tokenprepending.spi.LayerwiseModel;
+import io.github.tokenprepending.spi.ModelOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.zip.GZIPInputStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tp bench}: throughput of every prompt method in four modes (vanilla full depth, vanilla at the TP output
+ * layer, TP, TP with the prefix cache), one warm-up pass then timed passes over the same sentences.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measure embedding throughput: for PromptEOL, Pretended CoT, Knowledge Enhancement and MetaEOL,",
+            "vanilla at full depth, vanilla at the TP output layer, TP, and TP with the prefix cache."})
+final class BenchCommand implements Callable<Integer> {
+    private static final String RESOURCES = "/io/github/tokenprepending/cli/bench/";
+
+    @Mixin
+    EncoderOptions options;
+
+    @Option(names = "--synthetic", paramLabel = "SPEC",
+            description = "random-weight model instead of --model, e.g. llama:hidden=512,layers=8,heads=8,"
+                    + "kv-heads=8,intermediate=1376,vocab=32001 (seeded; with the bundled Llama-2 tokenizer)")
+    String synthetic;
+
+    @Option(names = "--seed", defaultValue = "1234", description = "weight seed of --synthetic (default 1234)")
+    long seed;
+
+    @Option(names = "--sentences", paramLabel = "FILE",
+            description = "one sentence per line (default: the first 512 sentence-A entries of the STS-B test set)")
+    Path sentences;
+
+    @Option(names = "--passes", defaultValue = "3", description = "timed passes per configuration (default 3)")
+    int passes;
+
+    @Option(names = "--threads", paramLabel = "N", description = "libtorch intra-op threads (default: cores)")
+    Integer threads;
+
+    @Option(names = "--methods", split = ",", paramLabel = "M",
+            description = "prompt methods (default: prompteol,cot,ke,metaeol)")
+    List<String> methods;
+
+    @Option(names = "--json", description = "print one JSON object instead of the table")
+    boolean json;
+
+    /** One measured configuration. */
+    record Result(String method, String mode, String outputLayer, boolean prefixCache, double median, double min,
+            double max, double tokensPerSecond, double msPerBatch, double paddingFraction, long peakHeapMb,
+            long residentMb) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (passes < 3) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--passes must be at least 3");
+        }
+        if (threads != null) {
+            DjlRuntime.setThreads(threads);
+        }
+        List<String> input = sentences == null ? bundledSentences() : InputLines.read(sentences);
+        double gflops = DjlRuntime.sgemmGflops(1024, 20);
+        List<Result> results = new ArrayList<>();
+        String modelName;
+        try (Bench bench = open()) {
+            modelName = bench.name;
+            LayerwiseModel model = bench.model;
+            Preset preset = bench.preset;
+            int layers = model.info().numLayers();
+            int tpLayers = preset.outputLayer().layersToRun(layers);
+            List<PromptMethod> selected = methods == null ? Arrays.asList(PromptMethod.values())
+                    : methods.stream().map(PromptMethod::parse).toList();
+            for (PromptMethod method : selected) {
+                TpConfig.Builder base = bench.base.toBuilder().prompt(method);
+                TpConfig vanillaFull = base.vanilla().outputLayer(OutputLayer.last()).prefixCache(false).build();
+                TpConfig vanillaEarly = base.vanilla().outputLayer(preset.outputLayer()).prefixCache(false).build();
+                TpConfig tp = base.tp(preset.tp()).outputLayer(preset.outputLayer()).prefixCache(false).build();
+                TpConfig tpCached = base.tp(preset.tp()).outputLayer(preset.outputLayer()).prefixCache(true).build();
+                results.add(measure(model, vanillaFull, method, "vanilla", "-1 (" + layers + " layers)", input));
+                results.add(measure(model, vanillaEarly, method, "vanilla", label(preset, tpLayers), input));
+                results.add(measure(model, tp, method, "tp", label(preset, tpLayers), input));
+                results.add(measure(model, tpCached, method, "tp", label(preset, tpLayers), input));
+            }
+        }
+        if (json) {
+            printJson(modelName, input.size(), gflops, results);
+        } else {
+            printTable(modelName, input.size(), gflops, results);
+        }
+        return 0;
+    }
+
+    private static String label(Preset preset, int layers) {
+        return preset.outputLayer() + " (" + layers + " layers)";
+    }
+
+    /** The model under test and the settings it starts from. */
+    private static final class Bench implements AutoCloseable {
+        final String name;
+        final LayerwiseModel model;
+        final Preset preset;
+        final TpConfig base;
+        private final AutoCloseable owner;
+
+        Bench(String name, LayerwiseModel model, Preset preset, TpConfig base, AutoCloseable owner) {
+            this.name = name;
+            this.model = model;
+            this.preset = preset;
+            this.base = base;
+            this.owner = owner;
+        }
+
+        @Override
+        public void close() throws Exception {
+            owner.close();
+        }
+    }
+
+    private Bench open() throws IOException {
+        if (synthetic == null) {
+            SentenceEncoder encoder = options.open();
+            return new Bench(options.modelName(), encoder.encoder().model(), encoder.preset(), encoder.config(),
+                    encoder);
+        }
+        DecoderSpec spec = SyntheticModels.parse(synthetic);
+        HfTextTokenizer tokenizer = HfTextTokenizer.fromJson(resource("llama2-tokenizer.json.gz", true),
+                resource("llama2-tokenizer_config.json", false), SpecialTokenText.AS_CONFIGURED);
+        if (tokenizer.placeholderId() >= spec.vocabSize()) {
+            tokenizer.close();
+            throw new IllegalArgumentException("--synthetic vocab must exceed the Llama-2 tokenizer's <PST> id "
+                    + tokenizer.placeholderId() + " (use vocab=32001)");
+        }
+        ModelOptions modelOptions = ModelOptions.defaults();
+        if (options.device != null) {
+            modelOptions = modelOptions.withDevice(options.device);
+        }
+        if (options.dtype != null) {
+            modelOptions = modelOptions.withDtype(io.github.tokenprepending.spi.DType.parse(options.dtype));
+        }
+        LayerwiseModel model = SyntheticModels.create(spec, tokenizer, modelOptions, seed);
+        Preset preset = Presets.defaultFor(spec.numLayers());
+        TpConfig.Builder base = TpConfig.builder();
+        if (options.batchSize != null) {
+            base.batchSize(options.batchSize);
+        }
+        if (options.maxBatchTokens != null) {
+            base.maxBatchTokens(options.maxBatchTokens);
+        }
+        return new Bench("synthetic " + synthetic, model, preset, base.build(), model);
+    }
+
+    private static byte[] resource(String name, boolean gzip) throws IOException {
+        InputStream raw = Objects.requireNonNull(BenchCommand.class.getResourceAsStream(RESOURCES + name), name);
+        try (InputStream in = gzip ? new GZIPInputStream(raw) : raw) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static List<String> bundledSentences() throws IOException {
+        return List.of(new String(resource("stsb-test-sentence-a-512.txt", false), StandardCharsets.UTF_8)
+                .split("\n"));
+    }
+
+    private Result measure(LayerwiseModel model, TpConfig config, PromptMethod method, String mode, String layer,
+            List<String> input) {
+        try (TokenPrependingEncoder encoder = new TokenPrependingEncoder(model, config)) {
+            encoder.embed(input);
+            encoder.resetStats();
+            resetPeaks();
+            double[] rates = new double[passes];
+            double seconds = 0;
+            for (int p = 0; p < passes; p++) {
+                long start = System.nanoTime();
+                encoder.embed(input);
+                double s = (System.nanoTime() - start) / 1e9;
+                seconds += s;
+                rates[p] = input.size() / s;
+            }
+            EncodingStats stats = encoder.stats();
+            double[] sorted = rates.clone();
+            Arrays.sort(sorted);
+            Result r = new Result(method.id(), mode, layer, config.prefixCache(), sorted[sorted.length / 2],
+                    sorted[0], sorted[sorted.length - 1], stats.tokens() / seconds,
+                    1000 * seconds / stats.batches(), stats.paddingFraction(), peakHeapMb(), residentMb());
+            if (!json) {
+                System.err.printf(Locale.ROOT, "%-9s %-7s %-18s cache=%-5s %8.1f sentences/s%n", r.method(),
+                        r.mode(), r.outputLayer(), r.prefixCache(), r.median());
+            }
+            return r;
+        }
+    }
+
+    private static void resetPeaks() {
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            pool.resetPeakUsage();
+        }
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (IOException | UnsupportedOperationException e) {
+            // not Linux, or not allowed: VmHWM then reports the process's peak
+        }
+    }
+
+    private static long peakHeapMb() {
+        long bytes = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                bytes += pool.getPeakUsage().getUsed();
+            }
+        }
+        return bytes >> 20;
+    }
+
+    /** @return peak resident memory (VmHWM) in MB, or -1 where /proc is unavailable */
+    private static long residentMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) >> 10;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private void printTable(String model, int n, double gflops, List<Result> results) {
+        System.out.printf(Locale.ROOT, "model: %s%nsentences: %d, passes: %d, threads: %d, sgemm: %.0f GFLOP/s"
+                + " (DJL libtorch, 1024^3 fp32)%n%n", model, n, passes, DjlRuntime.threads(), gflops);
+        System.out.printf(Locale.ROOT, "%-9s %-8s %-16s %-6s %10s %10s %10s %10s %9s %8s %9s %8s%n", "method", "mode",
+                "output layer", "cache", "sent/s med", "min", "max", "tokens/s", "ms/batch", "padding", "heap MB",
+                "RSS MB");
+        for (Result r : results) {
+            System.out.printf(Locale.ROOT, "%-9s %-8s %-16s %-6s %10.1f %10.1f %10.1f %10.0f %9.1f %7.1f%% %9d %8d%n",
+                    r.method(), r.mode(), r.outputLayer(), r.prefixCache() ? "yes" : "no", r.median(), r.min(),
+                    r.max(), r.tokensPerSecond(), r.msPerBatch(), 100 * r.paddingFraction(), r.peakHeapMb(),
+                    r.residentMb());
+        }
+        System.out.println();
+        for (int i = 0; i + 3 < results.size(); i += 4) {
+            Result full = results.get(i);
+            Result early = results.get(i + 1);
+            Result tp = results.get(i + 2);
+            Result cached = results.get(i + 3);
+            System.out.printf(Locale.ROOT, "%-9s TP / vanilla at the same layer: %.3fx time; TP+cache vs vanilla full"
+                    + " depth: %.2fx faster%n", tp.method(), early.median() / tp.median(),
+                    cached.median() / full.median());
+        }
+        Result eol = results.stream().filter(r -> r.method().equals("prompteol") && r.prefixCache()).findFirst()
+                .orElse(null);
+        if (eol != null) {
+            for (Result r : results) {
+                if (r.prefixCache() && !r.method().equals("prompteol")) {
+                    System.out.printf(Locale.ROOT, "%-9s with prefix cache: %.2fx the time of PromptEOL%n",
+                            r.method(), eol.median() / r.median());
+                }
+            }
+        }
+    }
+
+    private void printJson(String model, int n, double gflops, List<Result> results) throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode();
+        root.put("model", model);
+        root.put("sentences", n);
+        root.put("passes", passes);
+        root.put("threads", DjlRuntime.threads());
+        root.put("sgemmGflops", gflops);
+        ArrayNode array = root.putArray("results");
+        for (Result r : results) {
+            ObjectNode o = array.addObject();
+            o.put("method", r.method());
+            o.put("mode", r.mode());
+            o.put("outputLayer", r.outputLayer());
+            o.put("prefixCache", r.prefixCache());
+            o.put("sentencesPerSecond", r.median());
+            o.put("sentencesPerSecondMin", r.min());
+            o.put("sentencesPerSecondMax", r.max());
+            o.put("tokensPerSecond", r.tokensPerSecond());
+            o.put("msPerBatch", r.msPerBatch());
+            o.put("paddingFraction", r.paddingFraction());
+            o.put("peakHeapMb", r.peakHeapMb());
+            o.put("peakResidentMb", r.residentMb());
+        }
+        System.out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+    }
+}

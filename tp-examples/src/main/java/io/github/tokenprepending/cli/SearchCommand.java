@@ -1,0 +1,60 @@
+package io.github.tokenprepending.cli;
+
+import io.github.tokenprepending.SentenceEncoder;
+import io.github.tokenprepending.eval.Cosine;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tp search}: the sentences of a file closest to a query. */
+@Command(name = "search", mixinStandardHelpOptions = true,
+        description = "Rank the non-empty lines of a corpus file by cosine similarity to a query.")
+final class SearchCommand implements Callable<Integer> {
+    @Mixin
+    EncoderOptions options;
+
+    @Option(names = "--corpus", required = true, paramLabel = "FILE", description = "one document per line")
+    Path corpus;
+
+    @Option(names = {"-k", "--top-k"}, paramLabel = "K", defaultValue = "5", description = "results (default 5)")
+    int topK;
+
+    @Parameters(arity = "1..*", paramLabel = "QUERY", description = "the query (words are joined by spaces)")
+    List<String> query;
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> lines = InputLines.read(corpus);
+        List<Integer> lineNumbers = new ArrayList<>();
+        List<String> docs = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (!lines.get(i).isBlank()) {
+                lineNumbers.add(i + 1);
+                docs.add(lines.get(i));
+            }
+        }
+        String q = String.join(" ", query);
+        try (SentenceEncoder encoder = options.open()) {
+            List<float[]> index = encoder.embed(docs, TerminalProgress.embedding("index"));
+            float[] qv = encoder.embed(q);
+            double[] scores = index.stream().mapToDouble(d -> Cosine.similarity(qv, d)).toArray();
+            List<Integer> ranked = IntStream.range(0, docs.size()).boxed()
+                    .sorted(Comparator.comparingDouble((Integer i) -> -scores[i])).limit(topK).toList();
+            System.out.println("query: " + q);
+            for (int r = 0; r < ranked.size(); r++) {
+                int i = ranked.get(r);
+                System.out.printf(Locale.ROOT, "%2d. %.4f  line %d: %s%n", r + 1, scores[i], lineNumbers.get(i),
+                        docs.get(i));
+            }
+        }
+        return 0;
+    }
+}
