@@ -58,7 +58,7 @@ public final class Presets {
             }
         }
         throw new IllegalArgumentException("unknown preset '" + name + "' (known: "
-                + String.join(", ", all().stream().map(Preset::name).toList()) + ", default)");
+                + String.join(", ", all().stream().map(Preset::name).toList()) + ")");
     }
 
     /**

@@ -48,6 +48,7 @@ public record ModelOptions(String device, DType dtype, PlaceholderInit placehold
 
     /** @return true when the device is a GPU */
     public boolean isGpu() {
-        return device.startsWith("cuda") || device.startsWith("gpu");
+        String d = device.toLowerCase(java.util.Locale.ROOT);
+        return d.startsWith("cuda") || d.startsWith("gpu");
     }
 }
