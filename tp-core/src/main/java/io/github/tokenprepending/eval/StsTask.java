@@ -57,7 +57,7 @@ public enum StsTask {
      * Reads the task's test data.
      *
      * @param dataRoot the directory holding SentEval's task directories ({@code STS12-en-test}, ...,
-     *     {@code STSBenchmark}, {@code SICK})
+     *     {@code STSBenchmark}, {@code SICK}), or SentEval's {@code data/downstream} (STS tasks under {@code STS/})
      * @return the scored pairs
      * @throws NoSuchFileException naming the missing directory or file
      * @throws StsFormatException naming the file and line that is malformed
@@ -69,6 +69,9 @@ public enum StsTask {
                     + " (expected SentEval's layout: STS12-en-test, ..., STSBenchmark, SICK)");
         }
         Path dir = dataRoot.resolve(directory);
+        if (!Files.isDirectory(dir) && Files.isDirectory(dataRoot.resolve("STS").resolve(directory))) {
+            dir = dataRoot.resolve("STS").resolve(directory);
+        }
         if (!Files.isDirectory(dir)) {
             throw new NoSuchFileException(dir.toString(), null, label + " data directory not found");
         }

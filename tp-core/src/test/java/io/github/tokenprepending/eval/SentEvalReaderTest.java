@@ -41,6 +41,18 @@ class SentEvalReaderTest {
         }
     }
 
+    // SentEval's own tree keeps the STS tasks under data/downstream/STS/ and SICK under data/downstream/SICK/.
+    @Test
+    void readsSentEvalsDownstreamLayout() throws IOException {
+        Path downstream = dir.resolve("downstream");
+        Files.createDirectories(downstream.resolve("STS"));
+        Files.createSymbolicLink(downstream.resolve("STS").resolve("STS13-en-test"),
+                data.resolve("STS13-en-test").toAbsolutePath());
+        Files.createSymbolicLink(downstream.resolve("SICK"), data.resolve("SICK").toAbsolutePath());
+        assertThat(StsTask.STS13.load(downstream).size()).isEqualTo(1500);
+        assertThat(StsTask.SICK_R.load(downstream).size()).isEqualTo(4927);
+    }
+
     @Test
     void realDataHasTheSubsetCounts() throws IOException {
         assertThat(subsetSizes(StsTask.STS12)).containsExactly(750, 750, 459, 750, 399);
