@@ -8,8 +8,6 @@ import io.github.tokenprepending.djl.family.LayerBlock;
 import io.github.tokenprepending.spi.ForwardPass;
 import io.github.tokenprepending.spi.PassPlan;
 import io.github.tokenprepending.spi.TokenBatch;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * One batch on the device. Layout: rows left-padded to T columns (the last token of every row in column T-1),
@@ -24,10 +22,10 @@ final class DjlForwardPass implements ForwardPass {
     private final TokenBatch batch;
     private final PassPlan plan;
     private final DjlPrefixCache prefix;
+    private final NativeScope scope;
     private final PtNDManager manager;
     private final PaddedBatch padded;
     private final int skip;
-    private final List<IValue> owned = new ArrayList<>();
     private final IValue cos;
     private final IValue sin;
     private final IValue mask;
@@ -38,7 +36,6 @@ final class DjlForwardPass implements ForwardPass {
     private boolean lastColumnOnly;
     private boolean pending;
     private int done;
-    private boolean closed;
 
     DjlForwardPass(DjlLayerwiseModel model, TokenBatch batch, PassPlan plan, DjlPrefixCache prefix) {
         this.model = model;
@@ -46,7 +43,8 @@ final class DjlForwardPass implements ForwardPass {
         this.plan = plan;
         this.prefix = prefix;
         this.skip = plan.prefixLength();
-        this.manager = (PtNDManager) model.manager().newSubManager();
+        this.scope = new NativeScope(model.manager());
+        this.manager = scope.manager();
         try {
             this.padded = PaddedBatch.leftPadded(batch, skip, 0);
             int b = padded.rows();
@@ -113,8 +111,7 @@ final class DjlForwardPass implements ForwardPass {
     }
 
     private IValue own(IValue value) {
-        owned.add(value);
-        return value;
+        return scope.own(value);
     }
 
     @Override
@@ -244,19 +241,13 @@ final class DjlForwardPass implements ForwardPass {
     }
 
     private void ensureOpen() {
-        if (closed) {
+        if (scope.isClosed()) {
             throw new IllegalStateException("the forward pass is closed");
         }
     }
 
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        owned.forEach(IValue::close);
-        owned.clear();
-        manager.close();
+        scope.close();
     }
 }

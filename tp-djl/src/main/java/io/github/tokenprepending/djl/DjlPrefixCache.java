@@ -2,12 +2,10 @@ package io.github.tokenprepending.djl;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.IValue;
+import io.github.tokenprepending.spi.PassPlan;
 import io.github.tokenprepending.spi.PrefixCache;
 import io.github.tokenprepending.spi.TokenBatch;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Keys and values [1, kv heads, P, head_dim] of a token prefix at positions 0..P-1, per decoder layer, on the
@@ -17,17 +15,15 @@ final class DjlPrefixCache implements PrefixCache {
     private final DjlLayerwiseModel owner;
     private final int[] ids;
     private final int layers;
-    private final PtNDManager manager;
+    private final NativeScope scope;
     private final IValue[] keys;
     private final IValue[] values;
-    private final List<IValue> owned = new ArrayList<>();
-    private boolean closed;
 
     private DjlPrefixCache(DjlLayerwiseModel owner, int[] ids, int layers) {
         this.owner = owner;
         this.ids = ids.clone();
         this.layers = layers;
-        this.manager = (PtNDManager) owner.manager().newSubManager();
+        this.scope = new NativeScope(owner.manager());
         this.keys = new IValue[layers];
         this.values = new IValue[layers];
     }
@@ -36,25 +32,19 @@ final class DjlPrefixCache implements PrefixCache {
     static DjlPrefixCache compute(DjlLayerwiseModel model, int[] ids, int layers) {
         DjlPrefixCache cache = new DjlPrefixCache(model, ids, layers);
         TokenBatch batch = TokenBatch.of(new int[][] {ids}, new int[] {-1});
-        try (DjlForwardPass pass = new DjlForwardPass(model, batch, io.github.tokenprepending.spi.PassPlan.layers(
-                layers), null)) {
+        try (DjlForwardPass pass = new DjlForwardPass(model, batch, PassPlan.layers(layers), null)) {
             for (int layer = 0; layer < layers; layer++) {
                 PtNDArray[] kv = pass.runLayerKeepingKeys(layer);
-                kv[0].attach(cache.manager);
-                kv[1].attach(cache.manager);
-                cache.keys[layer] = cache.own(IValue.from(kv[0]));
-                cache.values[layer] = cache.own(IValue.from(kv[1]));
+                kv[0].attach(cache.scope.manager());
+                kv[1].attach(cache.scope.manager());
+                cache.keys[layer] = cache.scope.own(IValue.from(kv[0]));
+                cache.values[layer] = cache.scope.own(IValue.from(kv[1]));
             }
         } catch (RuntimeException e) {
             cache.close();
             throw e;
         }
         return cache;
-    }
-
-    private IValue own(IValue value) {
-        owned.add(value);
-        return value;
     }
 
     DjlLayerwiseModel owner() {
@@ -71,7 +61,7 @@ final class DjlPrefixCache implements PrefixCache {
 
     /** Checks that every row starts with the first {@code length} cached ids and continues past them. */
     void checkBatch(TokenBatch batch, int length) {
-        if (closed) {
+        if (scope.isClosed()) {
             throw new IllegalStateException("the prefix cache is closed");
         }
         for (int r = 0; r < batch.size(); r++) {
@@ -109,14 +99,8 @@ final class DjlPrefixCache implements PrefixCache {
     }
 
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        owned.forEach(IValue::close);
-        owned.clear();
-        manager.close();
+    public void close() {
+        scope.close();
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.github.tokenprepending.djl.checkpoint.HfConfig;
 import io.github.tokenprepending.djl.family.DecoderSpec;
 import io.github.tokenprepending.djl.family.HfSpecs;
 import io.github.tokenprepending.djl.family.LayerBlock;
+import io.github.tokenprepending.djl.family.LayerTensors;
 import io.github.tokenprepending.djl.family.LayerWeight;
 import io.github.tokenprepending.djl.family.ModelFamily;
 import io.github.tokenprepending.djl.family.RopeSpec;
@@ -45,23 +46,13 @@ public final class Gemma2Family implements ModelFamily {
 
     @Override
     public List<LayerWeight> layerWeights(DecoderSpec spec, int layer) {
-        String p = "model.layers." + layer + ".";
-        long h = spec.hiddenSize();
-        long q = (long) spec.numHeads() * spec.headDim();
-        long kv = (long) spec.numKvHeads() * spec.headDim();
-        long i = spec.intermediateSize();
+        LayerTensors t = new LayerTensors(spec, layer);
         return List.of(
-                LayerWeight.required(p + "input_layernorm.weight", h),
-                LayerWeight.required(p + "self_attn.q_proj.weight", q, h),
-                LayerWeight.required(p + "self_attn.k_proj.weight", kv, h),
-                LayerWeight.required(p + "self_attn.v_proj.weight", kv, h),
-                LayerWeight.required(p + "self_attn.o_proj.weight", h, q),
-                LayerWeight.required(p + "post_attention_layernorm.weight", h),
-                LayerWeight.required(p + "pre_feedforward_layernorm.weight", h),
-                LayerWeight.required(p + "post_feedforward_layernorm.weight", h),
-                LayerWeight.required(p + "mlp.gate_proj.weight", i, h),
-                LayerWeight.required(p + "mlp.up_proj.weight", i, h),
-                LayerWeight.required(p + "mlp.down_proj.weight", h, i));
+                t.norm("input_layernorm"),
+                t.attention("q"), t.attention("k"), t.attention("v"), t.attention("o"),
+                t.norm("post_attention_layernorm"), t.norm("pre_feedforward_layernorm"),
+                t.norm("post_feedforward_layernorm"),
+                t.mlp("gate"), t.mlp("up"), t.mlp("down"));
     }
 
     @Override

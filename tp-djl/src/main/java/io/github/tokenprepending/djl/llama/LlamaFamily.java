@@ -46,7 +46,7 @@ public final class LlamaFamily implements ModelFamily {
 
     @Override
     public List<LayerWeight> layerWeights(DecoderSpec spec, int layer) {
-        return LlamaWeights.of(spec, layer);
+        return LlamaWeights.of(spec, layer, false);
     }
 
     @Override

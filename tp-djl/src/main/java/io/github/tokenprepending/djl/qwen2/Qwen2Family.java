@@ -9,7 +9,6 @@ import io.github.tokenprepending.djl.family.LayerWeight;
 import io.github.tokenprepending.djl.family.ModelFamily;
 import io.github.tokenprepending.djl.llama.LlamaBlock;
 import io.github.tokenprepending.djl.llama.LlamaWeights;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -43,14 +42,7 @@ public final class Qwen2Family implements ModelFamily {
 
     @Override
     public List<LayerWeight> layerWeights(DecoderSpec spec, int layer) {
-        String p = "model.layers." + layer + ".";
-        long q = (long) spec.numHeads() * spec.headDim();
-        long kv = (long) spec.numKvHeads() * spec.headDim();
-        List<LayerWeight> weights = new ArrayList<>(LlamaWeights.of(spec, layer));
-        weights.set(9, LayerWeight.required(p + "self_attn.q_proj.bias", q));
-        weights.set(10, LayerWeight.required(p + "self_attn.k_proj.bias", kv));
-        weights.set(11, LayerWeight.required(p + "self_attn.v_proj.bias", kv));
-        return weights;
+        return LlamaWeights.of(spec, layer, true);
     }
 
     @Override
