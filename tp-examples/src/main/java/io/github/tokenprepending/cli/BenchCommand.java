@@ -10,14 +10,17 @@ import io.github.tokenprepending.Presets;
 import io.github.tokenprepending.SentenceEncoder;
 import io.github.tokenprepending.TokenPrependingEncoder;
 import io.github.tokenprepending.TpConfig;
+import io.github.tokenprepending.TpRange;
 import io.github.tokenprepending.djl.DjlRuntime;
 import io.github.tokenprepending.djl.SyntheticModels;
 import io.github.tokenprepending.djl.family.DecoderSpec;
 import io.github.tokenprepending.djl.tokenizer.HfTextTokenizer;
 import io.github.tokenprepending.djl.tokenizer.SpecialTokenText;
 import io.github.tokenprepending.prompt.PromptMethod;
+import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.ModelOptions;
+import io.github.tokenprepending.spi.PlaceholderInit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -35,45 +38,57 @@ import java.util.concurrent.Callable;
 import java.util.zip.GZIPInputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code tp bench}: throughput of every prompt method in four modes (vanilla full depth, vanilla at the TP output
  * layer, TP, TP with the prefix cache), one warm-up pass then timed passes over the same sentences.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure embedding throughput: for PromptEOL, Pretended CoT, Knowledge Enhancement and MetaEOL,",
-            "vanilla at full depth, vanilla at the TP output layer, TP, and TP with the prefix cache."})
+@Command(name = "bench", abbreviateSynopsis = true,
+        description = {"Measure embedding throughput, vanilla against Token Prepending.",
+            "",
+            "For each prompt method (PromptEOL, Pretended CoT, Knowledge Enhancement, MetaEOL) four modes: vanilla"
+                    + " at full depth, vanilla at the TP output layer, TP, and TP with the prefix cache; one warm-up"
+                    + " pass, then timed passes over the same sentences. --tp and --output-layer override the"
+                    + " preset's settings."})
 final class BenchCommand implements Callable<Integer> {
     private static final String RESOURCES = "/io/github/tokenprepending/cli/bench/";
 
-    @Mixin
-    EncoderOptions options;
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--synthetic", paramLabel = "SPEC",
             description = "random-weight model instead of --model, e.g. llama:hidden=512,layers=8,heads=8,"
                     + "kv-heads=8,intermediate=1376,vocab=32001 (seeded; with the bundled Llama-2 tokenizer)")
     String synthetic;
 
-    @Option(names = "--seed", defaultValue = "1234", description = "weight seed of --synthetic (default 1234)")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1234",
+            description = "weight seed of --synthetic (default 1234)")
     long seed;
 
     @Option(names = "--sentences", paramLabel = "FILE",
             description = "one sentence per line (default: the first 512 sentence-A entries of the STS-B test set)")
     Path sentences;
 
-    @Option(names = "--passes", defaultValue = "3", description = "timed passes per configuration (default 3)")
+    @Option(names = "--passes", paramLabel = "N", defaultValue = "3",
+            description = "timed passes per configuration, at least 3 (default 3)")
     int passes;
 
     @Option(names = "--threads", paramLabel = "N", description = "libtorch intra-op threads (default: cores)")
     Integer threads;
 
     @Option(names = "--methods", split = ",", paramLabel = "M",
-            description = "prompt methods (default: prompteol,cot,ke,metaeol)")
+            description = "prompt methods, comma-separated (default: prompteol,cot,ke,metaeol)")
     List<String> methods;
 
     @Option(names = "--json", description = "print one JSON object instead of the table")
     boolean json;
+
+    @Mixin
+    EncoderOptions options;
 
     /** One measured configuration. */
     record Result(String method, String mode, String outputLayer, boolean prefixCache, double median, double min,
@@ -83,35 +98,56 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        EncoderOptions.Settings s = options.settings;
         if (passes < 3) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--passes must be at least 3");
+            throw usage("--passes must be at least 3 (the median of the timed passes is reported)");
+        }
+        if (threads != null && threads < 1) {
+            throw usage("--threads must be at least 1");
+        }
+        if (s.vanilla) {
+            throw usage("bench measures vanilla and Token Prepending side by side: drop --vanilla");
+        }
+        if (s.prompt != null) {
+            throw usage("bench runs each prompt method in turn: choose them with --methods, not --prompt");
+        }
+        if (synthetic != null && (s.model != null || s.revision != null || s.preset != null)) {
+            throw usage("--synthetic replaces the model: drop --model, --revision and --preset");
+        }
+        List<PromptMethod> selected;
+        try {
+            selected = methods == null ? Arrays.asList(PromptMethod.values())
+                    : methods.stream().map(PromptMethod::parse).toList();
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
         }
         if (threads != null) {
             DjlRuntime.setThreads(threads);
         }
         List<String> input = sentences == null ? bundledSentences() : InputLines.read(sentences);
-        double gflops = DjlRuntime.sgemmGflops(1024, 20);
-        List<Result> results = new ArrayList<>();
+        if (input.isEmpty()) {
+            throw usage("--sentences " + sentences + " is empty");
+        }
         String modelName;
+        List<Result> results = new ArrayList<>();
+        double gflops;
         try (Bench bench = open()) {
+            gflops = DjlRuntime.sgemmGflops(1024, 20);
             modelName = bench.name;
             LayerwiseModel model = bench.model;
-            Preset preset = bench.preset;
             int layers = model.info().numLayers();
-            int tpLayers = preset.outputLayer().layersToRun(layers);
-            List<PromptMethod> selected = methods == null ? Arrays.asList(PromptMethod.values())
-                    : methods.stream().map(PromptMethod::parse).toList();
+            OutputLayer outputLayer = bench.base.outputLayer();
+            String early = outputLayer + " (" + outputLayer.layersToRun(layers) + " layers)";
             for (PromptMethod method : selected) {
                 TpConfig.Builder base = bench.base.toBuilder().prompt(method);
                 TpConfig vanillaFull = base.vanilla().outputLayer(OutputLayer.last()).prefixCache(false).build();
-                TpConfig vanillaEarly = base.vanilla().outputLayer(preset.outputLayer()).prefixCache(false).build();
-                TpConfig tp = base.tp(preset.tp()).outputLayer(preset.outputLayer()).prefixCache(false).build();
-                TpConfig tpCached = base.tp(preset.tp()).outputLayer(preset.outputLayer()).prefixCache(true).build();
+                TpConfig vanillaEarly = base.vanilla().outputLayer(outputLayer).prefixCache(false).build();
+                TpConfig tp = base.tp(bench.tp).outputLayer(outputLayer).prefixCache(false).build();
+                TpConfig tpCached = base.tp(bench.tp).outputLayer(outputLayer).prefixCache(true).build();
                 results.add(measure(model, vanillaFull, method, "vanilla", "-1 (" + layers + " layers)", input));
-                results.add(measure(model, vanillaEarly, method, "vanilla", label(preset, tpLayers), input));
-                results.add(measure(model, tp, method, "tp", label(preset, tpLayers), input));
-                results.add(measure(model, tpCached, method, "tp", label(preset, tpLayers), input));
+                results.add(measure(model, vanillaEarly, method, "vanilla", early, input));
+                results.add(measure(model, tp, method, "tp", early, input));
+                results.add(measure(model, tpCached, method, "tp", early, input));
             }
         }
         if (json) {
@@ -122,63 +158,90 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String label(Preset preset, int layers) {
-        return preset.outputLayer() + " (" + layers + " layers)";
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
     }
 
-    /** The model under test and the settings it starts from. */
+    /** The model under test and the settings it starts from (TP range and output layer included). */
     private static final class Bench implements AutoCloseable {
         final String name;
         final LayerwiseModel model;
-        final Preset preset;
+        final TpRange tp;
         final TpConfig base;
-        private final AutoCloseable owner;
+        private final Runnable closer;
 
-        Bench(String name, LayerwiseModel model, Preset preset, TpConfig base, AutoCloseable owner) {
+        Bench(String name, LayerwiseModel model, TpConfig base, Runnable closer) {
             this.name = name;
             this.model = model;
-            this.preset = preset;
+            this.tp = base.tp();
             this.base = base;
-            this.owner = owner;
+            this.closer = closer;
         }
 
         @Override
-        public void close() throws Exception {
-            owner.close();
+        public void close() {
+            closer.run();
         }
     }
 
     private Bench open() throws IOException {
         if (synthetic == null) {
             SentenceEncoder encoder = options.open();
-            return new Bench(options.modelName(), encoder.encoder().model(), encoder.preset(), encoder.config(),
-                    encoder);
+            return new Bench(options.modelName(), encoder.encoder().model(), encoder.config(), encoder::close);
         }
-        DecoderSpec spec = SyntheticModels.parse(synthetic);
+        EncoderOptions.Settings s = options.settings;
+        DecoderSpec decoder;
+        ModelOptions modelOptions = ModelOptions.defaults();
+        TpConfig.Builder base = TpConfig.builder();
+        try {
+            decoder = SyntheticModels.parse(synthetic);
+            if (s.device != null) {
+                modelOptions = modelOptions.withDevice(s.device);
+            }
+            if (s.dtype != null) {
+                modelOptions = modelOptions.withDtype(DType.parse(s.dtype));
+            }
+            if (s.placeholder != null) {
+                modelOptions = modelOptions.withPlaceholder(PlaceholderInit.parse(s.placeholder));
+            }
+            Preset preset = Presets.defaultFor(decoder.numLayers());
+            preset.applyTo(base);
+            if (s.tp != null) {
+                if (s.tp.size() != 2) {
+                    throw usage("--tp takes START EXIT once, got " + s.tp.size() + " numbers");
+                }
+                base.tp(s.tp.get(0), s.tp.get(1));
+            }
+            if (s.outputLayer != null) {
+                base.outputLayer(OutputLayer.parse(s.outputLayer));
+            }
+            if (s.batchSize != null) {
+                base.batchSize(s.batchSize);
+            }
+            if (s.maxBatchTokens != null) {
+                base.maxBatchTokens(s.maxBatchTokens);
+            }
+            if (s.maxTokens != null) {
+                base.maxTokens(s.maxTokens);
+            }
+            base.normalize(s.normalize);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
         HfTextTokenizer tokenizer = HfTextTokenizer.fromJson(resource("llama2-tokenizer.json.gz", true),
                 resource("llama2-tokenizer_config.json", false), SpecialTokenText.AS_CONFIGURED);
-        if (tokenizer.placeholderId() >= spec.vocabSize()) {
+        if (tokenizer.placeholderId() >= decoder.vocabSize()) {
             tokenizer.close();
-            throw new IllegalArgumentException("--synthetic vocab must exceed the Llama-2 tokenizer's <PST> id "
-                    + tokenizer.placeholderId() + " (use vocab=32001)");
+            throw usage("--synthetic vocab must exceed the Llama-2 tokenizer's <PST> id " + tokenizer.placeholderId()
+                    + " (use vocab=32001)");
         }
-        ModelOptions modelOptions = ModelOptions.defaults();
-        if (options.device != null) {
-            modelOptions = modelOptions.withDevice(options.device);
+        LayerwiseModel model = SyntheticModels.create(decoder, tokenizer, modelOptions, seed);
+        try {
+            return new Bench("synthetic " + synthetic, model, base.build(), model::close);
+        } catch (IllegalArgumentException e) {
+            model.close();
+            throw usage(e.getMessage());
         }
-        if (options.dtype != null) {
-            modelOptions = modelOptions.withDtype(io.github.tokenprepending.spi.DType.parse(options.dtype));
-        }
-        LayerwiseModel model = SyntheticModels.create(spec, tokenizer, modelOptions, seed);
-        Preset preset = Presets.defaultFor(spec.numLayers());
-        TpConfig.Builder base = TpConfig.builder();
-        if (options.batchSize != null) {
-            base.batchSize(options.batchSize);
-        }
-        if (options.maxBatchTokens != null) {
-            base.maxBatchTokens(options.maxBatchTokens);
-        }
-        return new Bench("synthetic " + synthetic, model, preset, base.build(), model);
     }
 
     private static byte[] resource(String name, boolean gzip) throws IOException {

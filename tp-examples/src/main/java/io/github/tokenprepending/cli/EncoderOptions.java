@@ -1,156 +1,232 @@
 package io.github.tokenprepending.cli;
 
+import ai.djl.engine.Engine;
 import io.github.tokenprepending.OutputLayer;
 import io.github.tokenprepending.SentenceEncoder;
+import io.github.tokenprepending.examples.ToyModel;
 import io.github.tokenprepending.hub.ModelResolver;
 import io.github.tokenprepending.prompt.PromptMethod;
+import io.github.tokenprepending.prompt.PromptSet;
 import io.github.tokenprepending.prompt.PromptTemplate;
+import io.github.tokenprepending.prompt.RenderedPrompt;
 import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.spi.PlaceholderInit;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-/** The model and Token Prepending options every command takes. */
+/**
+ * The model and Token Prepending options every command takes, listed in their own section of each command's help.
+ */
 final class EncoderOptions {
+    private static final Pattern GPU = Pattern.compile("(?:cuda|gpu)(?::(\\d+))?");
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "ID|DIR",
-            description = "HuggingFace model id or local checkpoint directory (default: the bundled stories260K toy"
-                    + " model, which proves the pipeline but is no useful embedding model)")
-    String model;
+    @ArgGroup(validate = false, order = 100, heading = "%nModel and Token Prepending options:%n")
+    Settings settings = new Settings();
 
-    @Option(names = "--revision", paramLabel = "REV", description = "Hub branch, tag or commit (default: main)")
-    String revision;
+    /** The options themselves (an argument group, so that the help shows them under a heading of their own). */
+    static final class Settings {
+        @Option(names = "--model", paramLabel = "ID|DIR", order = 1,
+                description = "HuggingFace model id (looked up in the HF cache, else downloaded) or local checkpoint"
+                        + " directory (default: the bundled stories260K toy model)")
+        String model;
 
-    @Option(names = "--offline", description = "never contact the Hub (also HF_HUB_OFFLINE=1)")
-    boolean offline;
+        @Option(names = "--revision", paramLabel = "REV", order = 2,
+                description = "Hub branch, tag or commit (default: main)")
+        String revision;
 
-    @Option(names = "--preset", paramLabel = "NAME",
-            description = "llama-2-7b, llama-2-13b, llama-3-8b, qwen2-7b, gemma2-9b or default (default: chosen"
-                    + " from the model id)")
-    String preset;
+        @Option(names = "--offline", order = 3, description = "never contact the Hub (also HF_HUB_OFFLINE=1)")
+        boolean offline;
 
-    @Option(names = "--tp", arity = "2", paramLabel = "N",
-            description = "Token Prepending before decoder layers START..EXIT-1 (--tp START EXIT)")
-    List<Integer> tp;
+        @Option(names = "--preset", paramLabel = "NAME", order = 4,
+                description = "the paper's settings for llama-2-7b, llama-2-13b, llama-3-8b, qwen2-7b or gemma2-9b,"
+                        + " or default (default: chosen from the model id)")
+        String preset;
 
-    @Option(names = "--vanilla", description = "no Token Prepending: the vanilla prompt, read at hidden_states[-1]"
-            + " unless --output-layer says otherwise")
-    boolean vanilla;
+        @Option(names = "--tp", arity = "2", paramLabel = "START EXIT", hideParamSyntax = true, order = 5,
+                description = "Token Prepending at the inputs of decoder layers START to EXIT-1, counted from 0"
+                        + " (default: from the preset)")
+        List<Integer> tp;
 
-    @Option(names = "--output-layer", paramLabel = "K",
-            description = "hidden_states index as in the paper (27, -1, -2) or after:K for the output of layer K")
-    String outputLayer;
+        @Option(names = "--vanilla", order = 6,
+                description = "no Token Prepending: the plain prompt, read at hidden_states[-1] unless"
+                        + " --output-layer says otherwise")
+        boolean vanilla;
 
-    @Option(names = "--prompt", paramLabel = "METHOD|TEMPLATE",
-            description = "prompteol, cot, ke, metaeol, or a template with {sentence} and <PST> before it")
-    String prompt;
+        @Option(names = "--output-layer", paramLabel = "K", order = 7,
+                description = "where embeddings are read: a hidden_states index as in the paper (27, -1, -2) or"
+                        + " after:K for the output of layer K (default: from the preset)")
+        String outputLayer;
 
-    @Option(names = "--device", paramLabel = "DEV", description = "cpu (default) or cuda:N")
-    String device;
+        @Option(names = "--prompt", paramLabel = "METHOD|TEMPLATE", order = 8,
+                description = "prompteol, cot, ke or metaeol, or a template with {sentence} where the sentence goes"
+                        + " and <PST> before it, e.g. 'This sentence: <PST> \"{sentence}\" means in one word:\"'"
+                        + " (default: from the preset)")
+        String prompt;
 
-    @Option(names = "--dtype", paramLabel = "T", description = "fp32 (CPU default), fp16 or bf16 (GPU default)")
-    String dtype;
+        @Option(names = "--placeholder", paramLabel = "INIT", order = 9,
+                description = "<PST> input vector: zeros (default), gaussian, gaussian:SEED, token:ID or checkpoint")
+        String placeholder;
 
-    @Option(names = "--batch-size", paramLabel = "N", description = "most prompts per batch (default 32)")
-    Integer batchSize;
+        @Option(names = "--normalize", order = 10, description = "L2-normalise embeddings")
+        boolean normalize;
 
-    @Option(names = "--max-batch-tokens", paramLabel = "N", description = "most padded tokens per batch"
-            + " (default 8192)")
-    Integer maxBatchTokens;
+        @Option(names = "--device", paramLabel = "DEV", order = 11,
+                description = "cpu (default) or cuda:N (needs a CUDA build of libtorch: the bundled one is for CPUs)")
+        String device;
 
-    @Option(names = "--max-tokens", paramLabel = "N",
-            description = "most tokens per prompt; longer sentences are cut, the template kept (default: the"
-                    + " model's limit)")
-    Integer maxTokens;
+        @Option(names = "--dtype", paramLabel = "T", order = 12,
+                description = "fp32 (CPU default), fp16 or bf16 (GPU default)")
+        String dtype;
 
-    @Option(names = "--placeholder", paramLabel = "INIT",
-            description = "<PST> input vector: zeros (default), gaussian[:SEED], token:ID or checkpoint")
-    String placeholder;
+        @Option(names = "--batch-size", paramLabel = "N", order = 13,
+                description = "most prompts per batch (default 32)")
+        Integer batchSize;
 
-    @Option(names = "--normalize", description = "L2-normalise embeddings")
-    boolean normalize;
+        @Option(names = "--max-batch-tokens", paramLabel = "N", order = 14,
+                description = "most padded tokens per batch (default 8192)")
+        Integer maxBatchTokens;
 
-    @Option(names = "--no-prefix-cache", description = "recompute the prompt's shared prefix in every batch")
-    boolean noPrefixCache;
+        @Option(names = "--max-tokens", paramLabel = "N", order = 15,
+                description = "most tokens per prompt; longer sentences are cut, the template kept (default: the"
+                        + " model's limit)")
+        Integer maxTokens;
+
+        @Option(names = "--no-prefix-cache", order = 16,
+                description = "recompute the prompt's shared prefix in every batch")
+        boolean noPrefixCache;
+    }
 
     /**
      * @return the encoder these options describe
-     * @throws IOException if the bundled model cannot be extracted
+     * @throws ParameterException for options that are wrong in themselves (exit code 2)
      */
-    SentenceEncoder open() throws IOException {
+    SentenceEncoder open() {
+        Settings s = settings;
         SentenceEncoder.Builder b = SentenceEncoder.builder();
-        if (model == null) {
-            Path bundled = BundledModel.directory();
-            b.model(bundled);
-        } else {
-            b.model(model);
-        }
-        ModelResolver.Builder resolver = ModelResolver.builder().listener(TerminalProgress.downloads());
-        if (offline) {
-            resolver.offline(true);
-        }
-        if (revision != null) {
-            resolver.revision(revision);
-        }
         try {
-            if (preset != null) {
-                b.preset(preset);
+            if (s.preset != null) {
+                b.preset(s.preset);
             }
-            if (prompt != null) {
-                if (prompt.contains(PromptTemplate.SENTENCE) || prompt.contains(PromptTemplate.OFFICIAL_SENTENCE)) {
-                    b.template(prompt);
-                } else {
-                    b.prompt(PromptMethod.parse(prompt));
-                }
+            if (s.prompt != null) {
+                prompt(b, s.prompt, !s.vanilla);
             }
-            if (vanilla && tp != null) {
-                throw new ParameterException(spec.commandLine(), "--vanilla and --tp exclude each other");
+            if (s.vanilla && s.tp != null) {
+                throw usage("--vanilla and --tp exclude each other");
             }
-            if (vanilla) {
+            if (s.vanilla) {
                 b.vanilla();
             }
-            if (tp != null) {
-                b.tp(tp.get(0), tp.get(1));
+            if (s.tp != null) {
+                if (s.tp.size() != 2) {
+                    throw usage("--tp takes START EXIT once, got " + s.tp.size() + " numbers");
+                }
+                b.tp(s.tp.get(0), s.tp.get(1));
             }
-            if (outputLayer != null) {
-                b.outputLayer(OutputLayer.parse(outputLayer));
+            if (s.outputLayer != null) {
+                b.outputLayer(OutputLayer.parse(s.outputLayer));
             }
-            if (device != null) {
-                b.device(device);
+            if (s.device != null) {
+                b.device(s.device);
             }
-            if (dtype != null) {
-                b.dtype(DType.parse(dtype));
+            if (s.dtype != null) {
+                b.dtype(DType.parse(s.dtype));
             }
-            if (batchSize != null) {
-                b.batchSize(batchSize);
+            if (s.batchSize != null) {
+                b.batchSize(s.batchSize);
             }
-            if (maxBatchTokens != null) {
-                b.maxBatchTokens(maxBatchTokens);
+            if (s.maxBatchTokens != null) {
+                b.maxBatchTokens(s.maxBatchTokens);
             }
-            if (maxTokens != null) {
-                b.maxTokens(maxTokens);
+            if (s.maxTokens != null) {
+                b.maxTokens(s.maxTokens);
             }
-            if (placeholder != null) {
-                b.placeholder(PlaceholderInit.parse(placeholder));
+            if (s.placeholder != null) {
+                b.placeholder(PlaceholderInit.parse(s.placeholder));
             }
-            b.normalize(normalize).prefixCache(!noPrefixCache);
+            b.normalize(s.normalize).prefixCache(!s.noPrefixCache);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+            throw usage(e.getMessage());
+        }
+        checkDevice();
+        b.model(s.model == null ? ToyModel.directory().toString() : s.model);
+        ModelResolver.Builder resolver = ModelResolver.builder().listener(TerminalProgress.downloads());
+        if (s.offline) {
+            resolver.offline(true);
+        }
+        if (s.revision != null) {
+            resolver.revision(s.revision);
         }
         try (ModelResolver r = resolver.build()) {
             return b.resolver(r).build();
         }
     }
 
+    private static void prompt(SentenceEncoder.Builder b, String prompt, boolean tokenPrepending) {
+        if (prompt.contains(PromptTemplate.SENTENCE) || prompt.contains(PromptTemplate.OFFICIAL_SENTENCE)) {
+            PromptSet custom = PromptSet.custom(prompt);
+            if (tokenPrepending) {
+                try {
+                    custom.requirePlaceholders();
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(e.getMessage() + " (add " + RenderedPrompt.PLACEHOLDER
+                            + " or pass --vanilla)", e);
+                }
+            }
+            b.prompts(custom);
+            return;
+        }
+        try {
+            b.prompt(PromptMethod.parse(prompt));
+        } catch (IllegalArgumentException e) {
+            if (prompt.isBlank() || prompt.matches("[\\w-]+")) {
+                throw e;
+            }
+            // not a method name: meant as a template
+            throw new IllegalArgumentException("--prompt template lacks " + PromptTemplate.SENTENCE + ", the place"
+                    + " of the sentence (e.g. 'This sentence: " + RenderedPrompt.PLACEHOLDER + " \""
+                    + PromptTemplate.SENTENCE + "\" means in one word:\"'): " + prompt, e);
+        }
+    }
+
+    /** A CUDA device asked of a libtorch that has none fails deep in the engine with pages of text: say it first. */
+    private void checkDevice() {
+        String device = settings.device;
+        if (device == null) {
+            return;
+        }
+        String d = device.trim().toLowerCase(Locale.ROOT);
+        if (d.equals("cpu")) {
+            return;
+        }
+        Matcher m = GPU.matcher(d);
+        if (!m.matches()) {
+            throw usage("unknown --device '" + device + "' (cpu, cuda or cuda:N)");
+        }
+        int index = m.group(1) == null ? 0 : Integer.parseInt(m.group(1));
+        int gpus = Engine.getEngine("PyTorch").getGpuCount();
+        if (index >= gpus) {
+            throw new IllegalStateException("--device " + device + ": libtorch sees " + gpus + " CUDA device"
+                    + (gpus == 1 ? "" : "s") + (gpus == 0 ? " (tp.jar bundles the CPU build of libtorch; a GPU"
+                            + " needs an application with a CUDA native such as pytorch-native-cu124)" : ""));
+        }
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
     /** @return a name for the model in reports */
     String modelName() {
-        return model == null ? BundledModel.NAME + " (bundled toy model)" : model;
+        return settings.model == null ? ToyModel.NAME + " (bundled toy model)" : settings.model;
     }
 }

@@ -11,16 +11,18 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code tp inspect}: model facts and the tokens of a rendered prompt. */
-@Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "Print the model's facts, the settings in use, and the tokens of a sentence's prompt(s) with"
-                + " the <PST> position marked.")
+@Command(name = "inspect", abbreviateSynopsis = true,
+        description = {"Show the model, the settings in use, and a sentence's prompt token by token.",
+            "",
+            "Marks the <PST> placeholder and the token whose hidden state becomes the embedding."})
 final class InspectCommand implements Callable<Integer> {
-    @Mixin
-    EncoderOptions options;
 
     @Parameters(arity = "0..1", paramLabel = "SENTENCE", defaultValue = "A girl is styling her hair.",
             description = "the sentence to tokenize (default: \"${DEFAULT-VALUE}\")")
     String sentence;
+
+    @Mixin
+    EncoderOptions options;
 
     @Override
     public Integer call() throws Exception {

@@ -11,27 +11,41 @@ import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code tp search}: the sentences of a file closest to a query. */
-@Command(name = "search", mixinStandardHelpOptions = true,
-        description = "Rank the non-empty lines of a corpus file by cosine similarity to a query.")
+@Command(name = "search", abbreviateSynopsis = true,
+        customSynopsis = "tp search --corpus FILE [OPTIONS] QUERY...",
+        description = {"Rank the lines of a corpus file by cosine similarity to a query.",
+            "",
+            "Prints the best K lines with their scores and line numbers; blank lines are skipped."})
 final class SearchCommand implements Callable<Integer> {
-    @Mixin
-    EncoderOptions options;
+    @Spec
+    CommandSpec spec;
 
-    @Option(names = "--corpus", required = true, paramLabel = "FILE", description = "one document per line")
+    @Option(names = "--corpus", required = true, paramLabel = "FILE", description = "UTF-8 text, one document per"
+            + " line")
     Path corpus;
 
-    @Option(names = {"-k", "--top-k"}, paramLabel = "K", defaultValue = "5", description = "results (default 5)")
+    @Option(names = {"-k", "--top-k"}, paramLabel = "K", defaultValue = "5", description = "results to print"
+            + " (default 5)")
     int topK;
 
     @Parameters(arity = "1..*", paramLabel = "QUERY", description = "the query (words are joined by spaces)")
     List<String> query;
 
+    @Mixin
+    EncoderOptions options;
+
     @Override
     public Integer call() throws Exception {
+        if (topK < 1) {
+            throw new ParameterException(spec.commandLine(), "--top-k must be at least 1, was " + topK);
+        }
         List<String> lines = InputLines.read(corpus);
         List<Integer> lineNumbers = new ArrayList<>();
         List<String> docs = new ArrayList<>();
@@ -40,6 +54,9 @@ final class SearchCommand implements Callable<Integer> {
                 lineNumbers.add(i + 1);
                 docs.add(lines.get(i));
             }
+        }
+        if (docs.isEmpty()) {
+            throw new IllegalArgumentException(corpus + " has no non-blank lines to search");
         }
         String q = String.join(" ", query);
         try (SentenceEncoder encoder = options.open()) {

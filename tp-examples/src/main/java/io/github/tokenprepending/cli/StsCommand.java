@@ -15,22 +15,32 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code tp sts}: the paper's STS evaluation, vanilla and Token Prepending side by side. */
-@Command(name = "sts", mixinStandardHelpOptions = true,
-        description = {"Evaluate on STS12-16, STS-B and SICK-R (SentEval layout) and print the paper's table:",
-            "the vanilla prompt at hidden_states[-1] and the Token Prepending settings, side by side."})
+@Command(name = "sts", abbreviateSynopsis = true,
+        customSynopsis = "tp sts --data DIR [OPTIONS]",
+        description = {"Evaluate on the STS benchmarks and print the paper's table (Spearman x 100).",
+            "",
+            "Runs STS12-16, STS-B and SICK-R from a SentEval data directory: one row for the plain prompt read at"
+                    + " hidden_states[-1] (the paper's baseline) and one for the Token Prepending settings in use."})
 final class StsCommand implements Callable<Integer> {
-    @Mixin
-    EncoderOptions options;
+    @Spec
+    CommandSpec spec;
+
 
     @Option(names = "--data", required = true, paramLabel = "DIR",
-            description = "SentEval data root with STS12-en-test .. STS16-en-test, STSBenchmark, SICK")
+            description = "directory holding STS12-en-test .. STS16-en-test, STSBenchmark and SICK side by side,"
+                    + " with SentEval's files (SentEval itself keeps SICK one level up, in data/downstream/SICK:"
+                    + " link it into data/downstream/STS)")
     Path data;
 
     @Option(names = "--tasks", split = ",", paramLabel = "TASK",
-            description = "tasks to run (default: all seven): STS12, STS13, STS14, STS15, STS16, STS-B, SICK-R")
+            description = "tasks to run, comma-separated (default: all seven): STS12, STS13, STS14, STS15, STS16,"
+                    + " STS-B, SICK-R")
     List<String> tasks;
 
     @Option(names = "--markdown", description = "print the table as Markdown")
@@ -39,10 +49,20 @@ final class StsCommand implements Callable<Integer> {
     @Option(names = "--tp-only", description = "skip the vanilla row")
     boolean tpOnly;
 
+    @Mixin
+    EncoderOptions options;
+
     @Override
     public Integer call() throws Exception {
-        List<StsTask> selected = tasks == null ? Arrays.asList(StsTask.values())
-                : tasks.stream().map(StsTask::parse).toList();
+        List<StsTask> selected;
+        try {
+            selected = tasks == null ? Arrays.asList(StsTask.values()) : tasks.stream().map(StsTask::parse).toList();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        for (StsTask task : selected) {
+            task.load(data); // read and check the data before loading the model, which can take minutes
+        }
         try (SentenceEncoder encoder = options.open()) {
             TpConfig config = encoder.config();
             String method = label(config.prompts().name());

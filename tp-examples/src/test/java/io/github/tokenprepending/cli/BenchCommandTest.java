@@ -1,0 +1,90 @@
+package io.github.tokenprepending.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code tp bench} on a small random-weight Llama. */
+class BenchCommandTest {
+    private static final String SYNTHETIC = "llama:hidden=64,layers=2,heads=4,vocab=32001";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void jsonHasFourResultsPerMethod() throws IOException {
+        Path sentences = Files.write(dir.resolve("sentences.txt"),
+                IntStream.rangeClosed(1, 10).mapToObj(i -> "This is test sentence number " + i + ".").toList());
+
+        Cli.Result r = Cli.run("bench", "--synthetic", SYNTHETIC, "--methods", "prompteol", "--passes", "3", "--json",
+                "--sentences", sentences.toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        assertThat(root.get("sentences").asInt()).isEqualTo(10);
+        assertThat(root.get("passes").asInt()).isEqualTo(3);
+        JsonNode results = root.get("results");
+        assertThat(results).hasSize(4);
+        List<String> modes = new ArrayList<>();
+        for (JsonNode result : results) {
+            assertThat(result.get("method").asText()).isEqualTo("prompteol");
+            assertThat(result.get("outputLayer").isTextual()).isTrue();
+            assertThat(result.get("prefixCache").isBoolean()).isTrue();
+            assertThat(result.get("sentencesPerSecond").asDouble()).isPositive();
+            assertThat(result.get("tokensPerSecond").asDouble()).isPositive();
+            modes.add(result.get("mode").asText() + "/" + result.get("prefixCache").asBoolean());
+        }
+        assertThat(modes).containsExactly("vanilla/false", "vanilla/false", "tp/false", "tp/true");
+        assertThat(results.get(0).get("outputLayer").asText()).isEqualTo("-1 (2 layers)");
+    }
+
+    @Test
+    void tpRangeAndOutputLayerOverrideThePreset() throws IOException {
+        Path sentences = Files.write(dir.resolve("sentences.txt"), List.of("One sentence.", "Another one."));
+
+        Cli.Result r = Cli.run("bench", "--synthetic", SYNTHETIC, "--methods", "cot", "--json", "--sentences",
+                sentences.toString(), "--tp", "0", "1", "--output-layer", "1");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        JsonNode results = new ObjectMapper().readTree(r.out()).get("results");
+        assertThat(results).hasSize(4);
+        assertThat(results.get(0).get("method").asText()).isEqualTo("cot");
+        assertThat(results.get(0).get("outputLayer").asText()).isEqualTo("-1 (2 layers)");
+        for (int i = 1; i < 4; i++) {
+            assertThat(results.get(i).get("outputLayer").asText()).isEqualTo("1 (1 layers)");
+        }
+    }
+
+    @Test
+    void tooFewPassesIsAUsageError() {
+        Cli.Result r = Cli.run("bench", "--synthetic", SYNTHETIC, "--passes", "2");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--passes must be at least 3");
+    }
+
+    @Test
+    void syntheticWithModelIsAUsageError() {
+        Cli.Result r = Cli.run("bench", "--synthetic", SYNTHETIC, "--model", "meta-llama/Llama-2-7b-hf");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--synthetic replaces the model");
+    }
+
+    @Test
+    void unknownMethodIsAUsageError() {
+        Cli.Result r = Cli.run("bench", "--synthetic", SYNTHETIC, "--methods", "prompteol,nope");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("unknown prompt method 'nope'");
+    }
+}

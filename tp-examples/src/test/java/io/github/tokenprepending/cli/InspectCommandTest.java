@@ -1,0 +1,38 @@
+package io.github.tokenprepending.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code tp inspect} with the bundled toy model (Llama, 5 layers, hidden 64, 512 tokens + {@code <PST>}). */
+class InspectCommandTest {
+    @Test
+    void printsModelFactsAndMarksThePlaceholderAndThePooledToken() {
+        Cli.Result r = Cli.run("inspect", "A cat sat.");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("family        llama (model_type llama)")
+                .contains("layers        5\n")
+                .contains("hidden size   64")
+                .contains("<PST> id      512\n")
+                .contains("settings      tp(1, 2), output layer 4, prompt prompteol, preset default");
+        List<String> tokens = r.out().lines().filter(l -> l.matches("\\s*\\d+\\s+\\d+ .*")).toList();
+        List<String> placeholder = tokens.stream().filter(l -> l.endsWith("<-- placeholder")).toList();
+        assertThat(placeholder).hasSize(1);
+        assertThat(placeholder.get(0)).matches("\\s*\\d+\\s+512\\s+.*<PST>.*");
+        assertThat(tokens.get(tokens.size() - 1)).endsWith("<-- embedding read here");
+        assertThat(tokens.stream().filter(l -> l.contains("<--"))).hasSize(2);
+        int pst = Integer.parseInt(placeholder.get(0).trim().split("\\s+")[0]);
+        assertThat(r.out()).contains("tokens, <PST> at " + pst);
+    }
+
+    @Test
+    void vanillaHasNoPlaceholder() {
+        Cli.Result r = Cli.run("inspect", "--vanilla");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("settings      vanilla, output layer -1").contains("<PST> at none")
+                .doesNotContain("<-- placeholder").contains("<-- embedding read here");
+    }
+}
