@@ -1,6 +1,7 @@
 package io.github.tokenprepending.djl;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -132,7 +133,16 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
         Objects.requireNonNull(options, "options");
         DjlRuntime.init();
         try {
-            return new DjlLayerwiseModel(family, spec, weights, tokenizer, options, Devices.parse(options.device()));
+            Device device = Devices.parse(options.device());
+            if (device.isGpu()) {
+                int gpus = Engine.getEngine("PyTorch").getGpuCount();
+                if (device.getDeviceId() >= gpus) {
+                    throw new IllegalArgumentException("device " + options.device() + " requested, but the PyTorch"
+                            + " engine sees " + gpus + " GPU(s): use a CUDA build of the PyTorch natives (see the"
+                            + " README) or the cpu device");
+                }
+            }
+            return new DjlLayerwiseModel(family, spec, weights, tokenizer, options, device);
         } catch (IOException | RuntimeException e) {
             tokenizer.close();
             throw e;

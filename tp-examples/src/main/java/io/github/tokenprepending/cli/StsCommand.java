@@ -31,11 +31,9 @@ final class StsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-
     @Option(names = "--data", required = true, paramLabel = "DIR",
-            description = "directory holding STS12-en-test .. STS16-en-test, STSBenchmark and SICK side by side,"
-                    + " with SentEval's files (SentEval itself keeps SICK one level up, in data/downstream/SICK:"
-                    + " link it into data/downstream/STS)")
+            description = "SentEval's data/downstream directory (STS/STS12-en-test .., SICK), or a directory holding"
+                    + " STS12-en-test .. STS16-en-test, STSBenchmark and SICK side by side")
     Path data;
 
     @Option(names = "--tasks", split = ",", paramLabel = "TASK",
