@@ -88,27 +88,37 @@ def _attention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor, scale: float, soft
 
 
 def _self_attention(x: Tensor, cos: Tensor, sin: Tensor, mask: Tensor, past_k: Tensor, past_v: Tensor,
-                    prefix_len: int, wq: Tensor, wk: Tensor, wv: Tensor, wo: Tensor, bq: Tensor, bk: Tensor,
-                    bv: Tensor, bo: Tensor, scale: float, softcap: float,
-                    last_only: bool) -> Tuple[Tensor, Tensor, Tensor]:
+                    prefix_len: int, w_qkv: Tensor, w_o: Tensor, b_qkv: Tensor, b_o: Tensor, scale: float,
+                    softcap: float, last_only: bool) -> Tuple[Tensor, Tensor, Tensor]:
+    # w_qkv [(nh + 2 nkv) d, H] stacks the q, k and v projections (one matrix product instead of three);
+    # w_o [H, nh d] tells nh.
     b = x.shape[0]
     t = x.shape[1]
     d = cos.shape[-1]
-    nh = wq.shape[0] // d
-    nkv = wk.shape[0] // d
-    k = _linear(x, wk, bk).view(b, t, nkv, d).transpose(1, 2)
-    v = _linear(x, wv, bv).view(b, t, nkv, d).transpose(1, 2)
+    nh = w_o.shape[1] // d
+    nkv = (w_qkv.shape[0] // d - nh) // 2
+    q_rows = nh * d
     c = cos.unsqueeze(1)
     s = sin.unsqueeze(1)
-    k = k * c + _rotate_half(k) * s
     if last_only:
-        x = x[:, -1:, :]
-        c = c[:, :, -1:, :]
-        s = s[:, :, -1:, :]
+        # every column's keys and values, the query of the last column only
+        kv = _linear(x, w_qkv[q_rows:], b_qkv[q_rows:] if b_qkv.numel() > 0 else b_qkv)
+        q = _linear(x[:, -1:, :], w_qkv[:q_rows], b_qkv[:q_rows] if b_qkv.numel() > 0 else b_qkv)
+        qc = c[:, :, -1:, :]
+        qs = s[:, :, -1:, :]
         mask = mask[:, :, -1:, :]
-    tq = x.shape[1]
-    q = _linear(x, wq, bq).view(b, tq, nh, d).transpose(1, 2)
-    q = q * c + _rotate_half(q) * s
+    else:
+        qkv = _linear(x, w_qkv, b_qkv)
+        q = qkv[:, :, :q_rows]
+        kv = qkv[:, :, q_rows:]
+        qc = c
+        qs = s
+    tq = q.shape[1]
+    q = q.reshape(b, tq, nh, d).transpose(1, 2)
+    k = kv[:, :, :nkv * d].reshape(b, t, nkv, d).transpose(1, 2)
+    v = kv[:, :, nkv * d:].reshape(b, t, nkv, d).transpose(1, 2)
+    q = q * qc + _rotate_half(q) * qs
+    k = k * c + _rotate_half(k) * s
     keys = k
     values = v
     if prefix_len > 0:
@@ -116,7 +126,14 @@ def _self_attention(x: Tensor, cos: Tensor, sin: Tensor, mask: Tensor, past_k: T
         values = torch.cat((past_v[:, :, :prefix_len, :].expand(b, -1, -1, -1), v), dim=2)
     out = _attention(q, keys, values, mask, scale, softcap)
     out = out.transpose(1, 2).reshape(b, tq, nh * d)
-    return _linear(out, wo, bo), k, v
+    return _linear(out, w_o, b_o), k, v
+
+
+def _glu_mlp(x: Tensor, w_gate_up: Tensor, w_down: Tensor, act: int) -> Tensor:
+    # w_gate_up [2 I, H] stacks the gate and up projections
+    gate_up = F.linear(x, w_gate_up)
+    i = w_gate_up.shape[0] // 2
+    return F.linear(_activation(gate_up[..., :i], act) * gate_up[..., i:], w_down)
 
 
 class Prepare(torch.nn.Module):
@@ -190,9 +207,9 @@ class Rope(torch.nn.Module):
 class LlamaLayer(torch.nn.Module):
     """One Llama / Mistral / Qwen2 decoder layer (pre-norm attention and SwiGLU MLP).
 
-    weights: input_layernorm, q, k, v, o, post_attention_layernorm, gate, up, down, then the q, k, v, o biases
-    (empty tensors where the checkpoint has none). Returns (hidden, new keys, new values); with last_only the
-    hidden states of the last column only ([B,1,H]) - all a pass needs after its final layer.
+    weights: input_layernorm, q|k|v stacked, o, post_attention_layernorm, gate|up stacked, down, q|k|v bias stacked
+    and o bias (empty tensors where the checkpoint has none). Returns (hidden, new keys, new values); with
+    last_only the hidden states of the last column only ([B,1,H]) - all a pass needs after its final layer.
     """
 
     def forward(self, h: Tensor, cos: Tensor, sin: Tensor, mask: Tensor, past_k: Tensor, past_v: Tensor,
@@ -202,13 +219,11 @@ class LlamaLayer(torch.nn.Module):
         d = cos.shape[-1]
         x = _rms_norm(h, weights[0], eps)
         attn, k, v = _self_attention(x, cos, sin, mask, past_k, past_v, prefix_len, weights[1], weights[2],
-                                     weights[3], weights[4], weights[9], weights[10], weights[11], weights[12],
-                                     d ** -0.5, 0.0, last_only)
+                                     weights[6], weights[7], d ** -0.5, 0.0, last_only)
         if last_only:
             h = h[:, -1:, :]
         h = h + attn
-        x = _rms_norm(h, weights[5], eps)
-        h = h + F.linear(_activation(F.linear(x, weights[6]), act) * F.linear(x, weights[7]), weights[8])
+        h = h + _glu_mlp(_rms_norm(h, weights[3], eps), weights[4], weights[5], act)
         return h, k, v
 
 
@@ -217,8 +232,8 @@ class Gemma2Layer(torch.nn.Module):
     attention-logit soft-capping (softcap 0 = none), GeGLU MLP. The caller passes the sliding-window mask on
     sliding layers.
 
-    weights: input_layernorm, q, k, v, o, post_attention_layernorm, pre_feedforward_layernorm,
-    post_feedforward_layernorm, gate, up, down.
+    weights: input_layernorm, q|k|v stacked, o, post_attention_layernorm, pre_feedforward_layernorm,
+    post_feedforward_layernorm, gate|up stacked, down.
     """
 
     def forward(self, h: Tensor, cos: Tensor, sin: Tensor, mask: Tensor, past_k: Tensor, past_v: Tensor,
@@ -228,13 +243,12 @@ class Gemma2Layer(torch.nn.Module):
         none = weights[0][:0]
         x = _rms_norm_unit_offset(h, weights[0], eps)
         attn, k, v = _self_attention(x, cos, sin, mask, past_k, past_v, prefix_len, weights[1], weights[2],
-                                     weights[3], weights[4], none, none, none, none, scale, softcap, last_only)
+                                     none, none, scale, softcap, last_only)
         if last_only:
             h = h[:, -1:, :]
-        h = h + _rms_norm_unit_offset(attn, weights[5], eps)
-        x = _rms_norm_unit_offset(h, weights[6], eps)
-        mlp = F.linear(_activation(F.linear(x, weights[8]), act) * F.linear(x, weights[9]), weights[10])
-        h = h + _rms_norm_unit_offset(mlp, weights[7], eps)
+        h = h + _rms_norm_unit_offset(attn, weights[3], eps)
+        mlp = _glu_mlp(_rms_norm_unit_offset(h, weights[4], eps), weights[6], weights[7], act)
+        h = h + _rms_norm_unit_offset(mlp, weights[5], eps)
         return h, k, v
 
 

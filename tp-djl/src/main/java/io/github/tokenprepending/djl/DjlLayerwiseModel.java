@@ -3,12 +3,15 @@ package io.github.tokenprepending.djl;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.IValue;
+import io.github.tokenprepending.djl.family.BlockInput;
 import io.github.tokenprepending.djl.family.DecoderSpec;
 import io.github.tokenprepending.djl.family.LayerBlock;
 import io.github.tokenprepending.djl.family.LayerWeight;
@@ -150,17 +153,30 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
     }
 
     private PtNDArray[] loadLayer(WeightSource weights, int layer) throws IOException {
-        List<LayerWeight> names = family.layerWeights(spec, layer);
-        PtNDArray[] arrays = new PtNDArray[names.size()];
+        List<BlockInput> inputs = family.layerInputs(spec, layer);
+        PtNDArray[] arrays = new PtNDArray[inputs.size()];
         for (int i = 0; i < arrays.length; i++) {
-            LayerWeight w = names.get(i);
-            if (w.optional() && !weights.contains(w.name())) {
-                arrays[i] = cast((PtNDArray) manager.zeros(new Shape(0)));
-            } else {
-                arrays[i] = cast(weights.load(w.name(), w.shape(), manager));
-            }
+            arrays[i] = cast(load(weights, inputs.get(i)));
         }
         return arrays;
+    }
+
+    /** Loads a block input's tensors and stacks them along the first dimension (zeros for a missing optional part). */
+    private NDArray load(WeightSource weights, BlockInput input) throws IOException {
+        boolean anyPresent = input.parts().stream().anyMatch(w -> weights.contains(w.name()));
+        if (!anyPresent && input.optional()) {
+            return manager.zeros(new Shape(0));
+        }
+        NDList parts = new NDList();
+        try {
+            for (LayerWeight w : input.parts()) {
+                parts.add(w.optional() && !weights.contains(w.name()) ? manager.zeros(new Shape(w.shape()))
+                        : weights.load(w.name(), w.shape(), manager));
+            }
+            return parts.size() == 1 ? parts.remove(0) : NDArrays.concat(parts, 0);
+        } finally {
+            parts.close();
+        }
     }
 
     private PtNDArray placeholderVector(PlaceholderInit init, NDArray rawEmbedding, int placeholderId) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.tokenprepending.EncodingStats;
+import io.github.tokenprepending.LayerLoop;
 import io.github.tokenprepending.OutputLayer;
 import io.github.tokenprepending.Preset;
 import io.github.tokenprepending.Presets;
@@ -17,10 +18,15 @@ import io.github.tokenprepending.djl.family.DecoderSpec;
 import io.github.tokenprepending.djl.tokenizer.HfTextTokenizer;
 import io.github.tokenprepending.djl.tokenizer.SpecialTokenText;
 import io.github.tokenprepending.prompt.PromptMethod;
+import io.github.tokenprepending.prompt.RenderedPrompt;
 import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.ModelOptions;
+import io.github.tokenprepending.spi.PassPlan;
 import io.github.tokenprepending.spi.PlaceholderInit;
+import io.github.tokenprepending.spi.TextTokenizer;
+import io.github.tokenprepending.spi.TokenBatch;
+import io.github.tokenprepending.spi.TokenizedPrompt;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -92,8 +98,8 @@ final class BenchCommand implements Callable<Integer> {
 
     /** One measured configuration. */
     record Result(String method, String mode, String outputLayer, boolean prefixCache, double median, double min,
-            double max, double tokensPerSecond, double msPerBatch, double paddingFraction, long peakHeapMb,
-            long residentMb) {
+            double max, double tokensPerSecond, double computedPerSentence, double msPerBatch, double paddingFraction,
+            long peakHeapMb, long residentMb) {
     }
 
     @Override
@@ -150,12 +156,57 @@ final class BenchCommand implements Callable<Integer> {
                 results.add(measure(model, tpCached, method, "tp", early, input));
             }
         }
+        double[] overhead = callOverheadMicros();
         if (json) {
-            printJson(modelName, input.size(), gflops, results);
+            printJson(modelName, input.size(), gflops, overhead, results);
         } else {
-            printTable(modelName, input.size(), gflops, results);
+            printTable(modelName, input.size(), gflops, overhead, results);
         }
         return 0;
+    }
+
+    /**
+     * What the calls cost beyond their arithmetic: a 3-token batch through a tiny model (hidden 16, 8 layers), whose
+     * arithmetic is negligible, timed with 0 layers (the pass's setup and pooling) and with 8.
+     *
+     * @return microseconds per layer call, and per pass setup plus pooling
+     */
+    private static double[] callOverheadMicros() throws IOException {
+        DecoderSpec tiny = SyntheticModels.parse("llama:hidden=16,layers=8,heads=2,intermediate=32,vocab=64");
+        TextTokenizer none = new TextTokenizer() {
+            @Override
+            public TokenizedPrompt encode(RenderedPrompt prompt) {
+                throw new UnsupportedOperationException("the overhead probe feeds ids");
+            }
+
+            @Override
+            public int placeholderId() {
+                return 63;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (LayerwiseModel model = SyntheticModels.create(tiny, none, ModelOptions.defaults(), 1)) {
+            TokenBatch batch = TokenBatch.of(new int[][] {{1, 63, 5}}, new int[] {1});
+            double setup = microsPerPass(model, batch, 0);
+            double full = microsPerPass(model, batch, 8);
+            return new double[] {(full - setup) / 8, setup};
+        }
+    }
+
+    private static double microsPerPass(LayerwiseModel model, TokenBatch batch, int layers) {
+        TpRange tp = new TpRange(1, 2);
+        for (int i = 0; i < 300; i++) {
+            LayerLoop.run(model, batch, PassPlan.layers(layers).withLastTokenOnly(), tp);
+        }
+        int n = 2000;
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            LayerLoop.run(model, batch, PassPlan.layers(layers).withLastTokenOnly(), tp);
+        }
+        return (System.nanoTime() - start) / 1e3 / n;
     }
 
     private ParameterException usage(String message) {
@@ -276,6 +327,7 @@ final class BenchCommand implements Callable<Integer> {
             Arrays.sort(sorted);
             Result r = new Result(method.id(), mode, layer, config.prefixCache(), sorted[sorted.length / 2],
                     sorted[0], sorted[sorted.length - 1], stats.tokens() / seconds,
+                    (double) stats.computedTokens() / ((long) passes * input.size()),
                     1000 * seconds / stats.batches(), stats.paddingFraction(), peakHeapMb(), residentMb());
             if (!json) {
                 System.err.printf(Locale.ROOT, "%-9s %-7s %-18s cache=%-5s %8.1f sentences/s%n", r.method(),
@@ -320,17 +372,20 @@ final class BenchCommand implements Callable<Integer> {
         return -1;
     }
 
-    private void printTable(String model, int n, double gflops, List<Result> results) {
+    private void printTable(String model, int n, double gflops, double[] overhead, List<Result> results) {
         System.out.printf(Locale.ROOT, "model: %s%nsentences: %d, passes: %d, threads: %d, sgemm: %.0f GFLOP/s"
-                + " (DJL libtorch, 1024^3 fp32)%n%n", model, n, passes, DjlRuntime.threads(), gflops);
-        System.out.printf(Locale.ROOT, "%-9s %-8s %-16s %-6s %10s %10s %10s %10s %9s %8s %9s %8s%n", "method", "mode",
-                "output layer", "cache", "sent/s med", "min", "max", "tokens/s", "ms/batch", "padding", "heap MB",
-                "RSS MB");
+                + " (DJL libtorch, 1024^3 fp32)%ncall overhead: %.0f us per layer call, %.0f us per pass for setup and"
+                + " pooling (tiny model, 3 tokens)%n%n", model, n, passes, DjlRuntime.threads(), gflops, overhead[0],
+                overhead[1]);
+        System.out.printf(Locale.ROOT, "%-9s %-8s %-16s %-6s %10s %10s %10s %10s %9s %9s %8s %9s %8s%n", "method",
+                "mode", "output layer", "cache", "sent/s med", "min", "max", "tokens/s", "computed", "ms/batch",
+                "padding", "heap MB", "RSS MB");
         for (Result r : results) {
-            System.out.printf(Locale.ROOT, "%-9s %-8s %-16s %-6s %10.1f %10.1f %10.1f %10.0f %9.1f %7.1f%% %9d %8d%n",
+            System.out.printf(Locale.ROOT,
+                    "%-9s %-8s %-16s %-6s %10.1f %10.1f %10.1f %10.0f %9.1f %9.1f %7.1f%% %9d %8d%n",
                     r.method(), r.mode(), r.outputLayer(), r.prefixCache() ? "yes" : "no", r.median(), r.min(),
-                    r.max(), r.tokensPerSecond(), r.msPerBatch(), 100 * r.paddingFraction(), r.peakHeapMb(),
-                    r.residentMb());
+                    r.max(), r.tokensPerSecond(), r.computedPerSentence(), r.msPerBatch(), 100 * r.paddingFraction(),
+                    r.peakHeapMb(), r.residentMb());
         }
         System.out.println();
         for (int i = 0; i + 3 < results.size(); i += 4) {
@@ -338,23 +393,25 @@ final class BenchCommand implements Callable<Integer> {
             Result early = results.get(i + 1);
             Result tp = results.get(i + 2);
             Result cached = results.get(i + 3);
-            System.out.printf(Locale.ROOT, "%-9s TP / vanilla at the same layer: %.3fx time; TP+cache vs vanilla full"
-                    + " depth: %.2fx faster%n", tp.method(), early.median() / tp.median(),
-                    cached.median() / full.median());
+            System.out.printf(Locale.ROOT, "%-9s TP / vanilla at the same layer: %.3fx time (%.3fx the tokens);"
+                    + " TP+cache vs vanilla full depth: %.2fx faster%n", tp.method(), early.median() / tp.median(),
+                    tp.computedPerSentence() / early.computedPerSentence(), cached.median() / full.median());
         }
         Result eol = results.stream().filter(r -> r.method().equals("prompteol") && r.prefixCache()).findFirst()
                 .orElse(null);
         if (eol != null) {
             for (Result r : results) {
                 if (r.prefixCache() && !r.method().equals("prompteol")) {
-                    System.out.printf(Locale.ROOT, "%-9s with prefix cache: %.2fx the time of PromptEOL%n",
-                            r.method(), eol.median() / r.median());
+                    System.out.printf(Locale.ROOT, "%-9s with prefix cache: %.2fx the time of PromptEOL (%.2fx the"
+                            + " computed tokens)%n", r.method(), eol.median() / r.median(),
+                            r.computedPerSentence() / eol.computedPerSentence());
                 }
             }
         }
     }
 
-    private void printJson(String model, int n, double gflops, List<Result> results) throws IOException {
+    private void printJson(String model, int n, double gflops, double[] overhead, List<Result> results)
+            throws IOException {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
         root.put("model", model);
@@ -362,6 +419,8 @@ final class BenchCommand implements Callable<Integer> {
         root.put("passes", passes);
         root.put("threads", DjlRuntime.threads());
         root.put("sgemmGflops", gflops);
+        root.put("layerCallOverheadMicros", overhead[0]);
+        root.put("passSetupMicros", overhead[1]);
         ArrayNode array = root.putArray("results");
         for (Result r : results) {
             ObjectNode o = array.addObject();
@@ -373,6 +432,7 @@ final class BenchCommand implements Callable<Integer> {
             o.put("sentencesPerSecondMin", r.min());
             o.put("sentencesPerSecondMax", r.max());
             o.put("tokensPerSecond", r.tokensPerSecond());
+            o.put("computedTokensPerSentence", r.computedPerSentence());
             o.put("msPerBatch", r.msPerBatch());
             o.put("paddingFraction", r.paddingFraction());
             o.put("peakHeapMb", r.peakHeapMb());

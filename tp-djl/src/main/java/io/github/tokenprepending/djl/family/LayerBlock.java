@@ -5,7 +5,7 @@ package io.github.tokenprepending.djl.family;
  * beyond the common ones.
  *
  * <p>Every layer block takes, in this order: hidden states, rotary cos, sin, the attention mask, cached prefix
- * keys and values, the prefix length, the layer's weights (in {@link ModelFamily#layerWeights} order), the norm
+ * keys and values, the prefix length, the layer's weights (in {@link ModelFamily#layerInputs} order), the norm
  * epsilon, the {@code <PST>} columns, whether to apply the Token Prepending step first, whether only the last
  * column's output is needed, the activation code, then {@link #extraArguments(int)}. It returns the new hidden
  * states and the layer's keys and values.

@@ -41,9 +41,9 @@ public interface ModelFamily {
     /**
      * @param spec the architecture
      * @param layer a decoder layer
-     * @return the layer's weights in the order its block takes them
+     * @return the layer's weight arguments in the order its block takes them
      */
-    List<LayerWeight> layerWeights(DecoderSpec spec, int layer);
+    List<BlockInput> layerInputs(DecoderSpec spec, int layer);
 
     /**
      * @param spec the architecture

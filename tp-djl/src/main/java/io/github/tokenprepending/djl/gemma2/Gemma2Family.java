@@ -6,7 +6,7 @@ import io.github.tokenprepending.djl.family.DecoderSpec;
 import io.github.tokenprepending.djl.family.HfSpecs;
 import io.github.tokenprepending.djl.family.LayerBlock;
 import io.github.tokenprepending.djl.family.LayerTensors;
-import io.github.tokenprepending.djl.family.LayerWeight;
+import io.github.tokenprepending.djl.family.BlockInput;
 import io.github.tokenprepending.djl.family.ModelFamily;
 import io.github.tokenprepending.djl.family.RopeSpec;
 import java.util.List;
@@ -45,14 +45,17 @@ public final class Gemma2Family implements ModelFamily {
     }
 
     @Override
-    public List<LayerWeight> layerWeights(DecoderSpec spec, int layer) {
+    public List<BlockInput> layerInputs(DecoderSpec spec, int layer) {
         LayerTensors t = new LayerTensors(spec, layer);
         return List.of(
-                t.norm("input_layernorm"),
-                t.attention("q"), t.attention("k"), t.attention("v"), t.attention("o"),
-                t.norm("post_attention_layernorm"), t.norm("pre_feedforward_layernorm"),
-                t.norm("post_feedforward_layernorm"),
-                t.mlp("gate"), t.mlp("up"), t.mlp("down"));
+                BlockInput.of(t.norm("input_layernorm")),
+                BlockInput.of(t.attention("q"), t.attention("k"), t.attention("v")),
+                BlockInput.of(t.attention("o")),
+                BlockInput.of(t.norm("post_attention_layernorm")),
+                BlockInput.of(t.norm("pre_feedforward_layernorm")),
+                BlockInput.of(t.norm("post_feedforward_layernorm")),
+                BlockInput.of(t.mlp("gate"), t.mlp("up")),
+                BlockInput.of(t.mlp("down")));
     }
 
     @Override

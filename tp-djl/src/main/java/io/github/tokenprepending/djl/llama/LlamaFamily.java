@@ -5,7 +5,7 @@ import io.github.tokenprepending.djl.checkpoint.HfConfig;
 import io.github.tokenprepending.djl.family.DecoderSpec;
 import io.github.tokenprepending.djl.family.HfSpecs;
 import io.github.tokenprepending.djl.family.LayerBlock;
-import io.github.tokenprepending.djl.family.LayerWeight;
+import io.github.tokenprepending.djl.family.BlockInput;
 import io.github.tokenprepending.djl.family.ModelFamily;
 import java.util.List;
 import java.util.Set;
@@ -45,7 +45,7 @@ public final class LlamaFamily implements ModelFamily {
     }
 
     @Override
-    public List<LayerWeight> layerWeights(DecoderSpec spec, int layer) {
+    public List<BlockInput> layerInputs(DecoderSpec spec, int layer) {
         return LlamaWeights.of(spec, layer, false);
     }
 

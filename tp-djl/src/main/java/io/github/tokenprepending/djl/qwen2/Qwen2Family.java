@@ -5,7 +5,7 @@ import io.github.tokenprepending.djl.checkpoint.HfConfig;
 import io.github.tokenprepending.djl.family.DecoderSpec;
 import io.github.tokenprepending.djl.family.HfSpecs;
 import io.github.tokenprepending.djl.family.LayerBlock;
-import io.github.tokenprepending.djl.family.LayerWeight;
+import io.github.tokenprepending.djl.family.BlockInput;
 import io.github.tokenprepending.djl.family.ModelFamily;
 import io.github.tokenprepending.djl.llama.LlamaBlock;
 import io.github.tokenprepending.djl.llama.LlamaWeights;
@@ -41,7 +41,7 @@ public final class Qwen2Family implements ModelFamily {
     }
 
     @Override
-    public List<LayerWeight> layerWeights(DecoderSpec spec, int layer) {
+    public List<BlockInput> layerInputs(DecoderSpec spec, int layer) {
         return LlamaWeights.of(spec, layer, true);
     }
 
