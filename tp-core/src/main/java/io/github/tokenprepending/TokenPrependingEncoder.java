@@ -38,9 +38,11 @@ public final class TokenPrependingEncoder implements AutoCloseable {
     private final TpConfig config;
     private final int layers;
     private final int maxTokens;
+    private final int vocabSize;
     private final List<PromptTemplate> templates;
     private final ReentrantLock runLock = new ReentrantLock(true);
     private final Map<PromptTemplate, PrefixCache> prefixes = new HashMap<>();
+    private final Map<PromptTemplate, int[]> templatePrefixes = new HashMap<>();
     private final AtomicBoolean truncationLogged = new AtomicBoolean();
     private final AtomicLong prompts = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
@@ -60,6 +62,7 @@ public final class TokenPrependingEncoder implements AutoCloseable {
         ModelInfo info = model.info();
         this.layers = config.outputLayer().layersToRun(info.numLayers());
         this.maxTokens = config.maxTokens() > 0 ? config.maxTokens() : info.maxPositions();
+        this.vocabSize = info.vocabSize();
         this.templates = config.isVanilla()
                 ? config.prompts().templates().stream().map(PromptTemplate::vanilla).toList()
                 : config.prompts().templates();
@@ -112,7 +115,9 @@ public final class TokenPrependingEncoder implements AutoCloseable {
      * @param progress told after every batch
      * @return one embedding per sentence, in input order
      * @throws NullPointerException if the list or one of its elements is null (the message names the index)
-     * @throws IllegalStateException if the encoder is closed, before or during the call
+     * @throws IllegalArgumentException if a sentence cannot be tokenized or gives ids outside the model's
+     *     embedding (the message starts with {@code sentence <index>: })
+     * @throws IllegalStateException if the encoder (or the model) is closed, before or during the call
      */
     public List<float[]> embed(List<String> sentences, ProgressListener progress) {
         Objects.requireNonNull(sentences, "sentences");
@@ -226,9 +231,33 @@ public final class TokenPrependingEncoder implements AutoCloseable {
             if (template.hasPlaceholder() && prompt.placeholderIndex() < 0) {
                 throw new IllegalStateException("the tokenizer lost the <PST> placeholder");
             }
+            checkVocabulary(prompt);
             return prompt;
+        } catch (IllegalStateException e) {
+            // a closed encoder, model or tokenizer, or a broken tokenizer: not the caller's text
+            if (closed) {
+                throw new IllegalStateException("the encoder was closed while embedding", e);
+            }
+            throw new IllegalStateException("sentence " + index + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("sentence " + index + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses ids the model has no embedding row for (a tokenizer that does not match the checkpoint), here, where
+     * the sentence is known; the template's placeholder may lie outside, its input vector comes from the model.
+     */
+    private void checkVocabulary(TokenizedPrompt prompt) {
+        if (vocabSize <= 0) {
+            return;
+        }
+        int[] ids = prompt.ids();
+        for (int t = 0; t < ids.length; t++) {
+            if ((ids[t] < 0 || ids[t] >= vocabSize) && t != prompt.placeholderIndex()) {
+                throw new IllegalArgumentException("token id " + ids[t] + " at position " + t + " is outside the"
+                        + " model's " + vocabSize + " embedding rows (the tokenizer does not match the checkpoint)");
+            }
         }
     }
 
@@ -285,6 +314,10 @@ public final class TokenPrependingEncoder implements AutoCloseable {
     /**
      * Chooses how much of the template's cached prefix this batch reuses: the longest prefix shared by every
      * row and the cache, ending before the first {@code <PST>} and before each row's last token.
+     *
+     * <p>The cache holds the template's own leading tokens (see {@link #templatePrefix}), never tokens of a
+     * caller's sentence, so what is cached, and therefore every later result, does not depend on which
+     * sentences happened to come first.
      */
     private PassPlan planFor(PromptTemplate template, TokenBatch batch) {
         PassPlan plan = PassPlan.layers(layers).withLastTokenOnly();
@@ -298,16 +331,38 @@ public final class TokenPrependingEncoder implements AutoCloseable {
         }
         PrefixCache cache = prefixes.get(template);
         if (cache == null) {
-            int[] first = batch.ids(0);
-            int shared = commonPrefix(batch, first, cap);
-            if (shared < 1) {
+            int[] fixed = templatePrefixes.computeIfAbsent(template, this::templatePrefix);
+            if (fixed.length < 1) {
                 return plan;
             }
-            cache = model.cachePrefix(java.util.Arrays.copyOf(first, shared), layers);
+            cache = model.cachePrefix(fixed, layers);
             prefixes.put(template, cache);
         }
         int p = commonPrefix(batch, cache.ids(), cap);
         return p < 1 ? plan : plan.withPrefix(cache, p);
+    }
+
+    /**
+     * The ids every prompt of a template starts with, whatever the sentence: the common head of the template
+     * rendered with two probe sentences that share no first token, cut before {@code <PST>} and before the last
+     * token. A row reuses only the part of it that its own ids repeat, so a sentence whose first token merges
+     * with the template's last one still gets exact results.
+     */
+    private int[] templatePrefix(PromptTemplate template) {
+        SentencePreprocessor pre = config.prompts().preprocessor();
+        TokenizedPrompt a = model.tokenizer().encode(template.render(pre.apply("a")));
+        TokenizedPrompt b = model.tokenizer().encode(template.render(pre.apply("0")));
+        int[] x = a.ids();
+        int[] y = b.ids();
+        int limit = Math.min(x.length, y.length) - 1;
+        if (a.placeholderIndex() >= 0) {
+            limit = Math.min(limit, Math.min(a.placeholderIndex(), b.placeholderIndex()));
+        }
+        int k = 0;
+        while (k < limit && x[k] == y[k]) {
+            k++;
+        }
+        return java.util.Arrays.copyOf(x, k);
     }
 
     private static int commonPrefix(TokenBatch batch, int[] ids, int cap) {

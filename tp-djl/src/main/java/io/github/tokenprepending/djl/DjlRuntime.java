@@ -1,6 +1,7 @@
 package io.github.tokenprepending.djl;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -31,14 +32,23 @@ public final class DjlRuntime {
      * @param threads threads per operation
      */
     public static void setThreads(int threads) {
-        init();
+        loadEngine();
         JniUtils.setNumThreads(threads);
     }
 
     /** @return libtorch's intra-op thread count */
     public static int threads() {
-        init();
+        loadEngine();
         return JniUtils.getNumThreads();
+    }
+
+    /**
+     * Loads the PyTorch engine, hence libtorch: {@link JniUtils} alone does not, so calling it before any model
+     * was loaded failed with an {@link UnsatisfiedLinkError}.
+     */
+    private static void loadEngine() {
+        init();
+        Engine.getEngine("PyTorch");
     }
 
     /**

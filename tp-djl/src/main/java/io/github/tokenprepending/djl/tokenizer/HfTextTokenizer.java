@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *   <li>Special-token text in a prompt ({@code <s>}, {@code <|endoftext|>}, ...) becomes the special token, as
  *       in the official code, unless {@link SpecialTokenText#SPLIT} is chosen.</li>
  *   <li>Never truncated (DJL's default would cut at 512 tokens), never padded.</li>
+ *   <li>Unpaired UTF-16 surrogates become U+FFFD (one each) before the text reaches the native tokenizer.</li>
  * </ul>
  *
  * <p>Thread-safe. Closing releases the native tokenizer.
@@ -125,6 +127,10 @@ public final class HfTextTokenizer implements TextTokenizer {
         Objects.requireNonNull(specialTokens, "specialTokens");
         Path tokenizerFile = modelDir.resolve("tokenizer.json");
         Path configFile = modelDir.resolve("tokenizer_config.json");
+        if (!Files.isRegularFile(tokenizerFile)) {
+            throw new NoSuchFileException(tokenizerFile.toString(), null, "not found: the model directory needs"
+                    + " the tokenizer.json of a HuggingFace fast tokenizer");
+        }
         TokenizerJson json = TokenizerJson.parse(Files.readAllBytes(tokenizerFile), tokenizerFile.toString());
         TokenizerConfigJson config = Files.exists(configFile)
                 ? TokenizerConfigJson.parse(Files.readAllBytes(configFile), configFile.toString())
@@ -178,18 +184,53 @@ public final class HfTextTokenizer implements TextTokenizer {
         if (prompt.before().contains(marker) || prompt.after().contains(marker)) {
             throw new IllegalArgumentException("the prompt contains this tokenizer's private placeholder text");
         }
-        String text = prompt.hasPlaceholder() ? prompt.before() + sentinel + prompt.after() : prompt.before();
+        String text = withoutLoneSurrogates(
+                prompt.hasPlaceholder() ? prompt.before() + sentinel + prompt.after() : prompt.before());
         Encoding encoding;
         lock.readLock().lock();
         try {
             if (closed) {
-                throw new IllegalStateException("the tokenizer is closed");
+                throw new IllegalStateException("the tokenizer is closed (closing a model closes its tokenizer)");
             }
             encoding = tokenizer.encode(text, bosEos.fromPostProcessor(), false);
         } finally {
             lock.readLock().unlock();
         }
         return toPrompt(encoding, prompt.hasPlaceholder());
+    }
+
+    /**
+     * Replaces every unpaired UTF-16 surrogate by U+FFFD. Java strings may hold them (a JSON escape of U+D800
+     * alone, half of a pair cut by a substring); Rust strings may not: the JNI layer then decodes the WHOLE string
+     * lossily, so that one lone surrogate turns every emoji of the prompt into six U+FFFD and a NUL into two.
+     * Replacing only the lone surrogates, here, keeps the rest of the text intact (as Java's own UTF-8 decoder
+     * treats malformed input).
+     *
+     * @param text any text
+     * @return the text, each unpaired surrogate replaced by U+FFFD (the same instance when it has none)
+     */
+    static String withoutLoneSurrogates(String text) {
+        StringBuilder out = null;
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1));
+            if (!pair && Character.isSurrogate(c)) {
+                if (out == null) {
+                    out = new StringBuilder(n).append(text, 0, i);
+                }
+                out.append('\uFFFD');
+            } else if (out != null) {
+                out.append(c);
+                if (pair) {
+                    out.append(text.charAt(i + 1));
+                }
+            }
+            if (pair) {
+                i++;
+            }
+        }
+        return out == null ? text : out.toString();
     }
 
     private TokenizedPrompt toPrompt(Encoding encoding, boolean hasPlaceholder) {
