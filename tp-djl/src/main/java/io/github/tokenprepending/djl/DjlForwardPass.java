@@ -43,7 +43,13 @@ final class DjlForwardPass implements ForwardPass {
         this.plan = plan;
         this.prefix = prefix;
         this.skip = plan.prefixLength();
-        this.scope = new NativeScope(model.manager());
+        model.acquirePass();
+        try {
+            this.scope = new NativeScope(model.manager());
+        } catch (RuntimeException e) {
+            model.releasePass();
+            throw e;
+        }
         this.manager = scope.manager();
         try {
             this.padded = PaddedBatch.leftPadded(batch, skip, 0);
@@ -140,7 +146,6 @@ final class DjlForwardPass implements ForwardPass {
             throw new IllegalStateException("decoder layer " + layer + " is beyond the plan's " + plan.layers()
                     + " layers");
         }
-        model.ensureOpen();
         LayerBlock block = model.block();
         DjlLayerwiseModel.Constants k = model.constants();
         boolean last = plan.lastTokenOnly() && layer == plan.layers() - 1;
@@ -248,6 +253,9 @@ final class DjlForwardPass implements ForwardPass {
 
     @Override
     public void close() {
-        scope.close();
+        if (!scope.isClosed()) {
+            scope.close();
+            model.releasePass();
+        }
     }
 }

@@ -31,7 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A {@link LayerwiseModel} on DJL's PyTorch engine: the weights of a HuggingFace checkpoint live on the device
@@ -58,7 +57,9 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
     private final IValue[][] layerExtras;
     private final Constants constants;
     private final RopeTables rope;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Object lifecycle = new Object();
+    private int activePasses; // guarded by lifecycle
+    private boolean closing; // guarded by lifecycle
 
     /** IValues every call shares; created once, closed with the model. */
     record Constants(IValue eps, IValue activation, IValue yes, IValue no, IValue zero, IValue emptyPast,
@@ -334,18 +335,56 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
     }
 
     void ensureOpen() {
-        if (closed.get()) {
-            throw new IllegalStateException("the model is closed");
+        synchronized (lifecycle) {
+            if (closing) {
+                throw new IllegalStateException("the model is closed");
+            }
         }
     }
 
-    /** Frees the weights, the blocks and the tokenizer. Passes still open must not be used afterwards. */
+    /** A pass (or a prefix computation) begins: the model's native memory stays until it ends. */
+    void acquirePass() {
+        synchronized (lifecycle) {
+            if (closing) {
+                throw new IllegalStateException("the model is closed");
+            }
+            activePasses++;
+        }
+    }
+
+    /** A pass ended; frees the model if it was closed meanwhile and this was the last pass. */
+    void releasePass() {
+        boolean free;
+        synchronized (lifecycle) {
+            free = --activePasses == 0 && closing;
+        }
+        if (free) {
+            releaseAll();
+        }
+    }
+
+    /**
+     * Frees the weights, the blocks and the tokenizer. New passes fail from now on; passes still running keep the
+     * native memory they use until they are closed, and the last one frees it. Closing twice is harmless.
+     */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            releaseNative();
-            tokenizer.close();
+        boolean free;
+        synchronized (lifecycle) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+            free = activePasses == 0;
         }
+        if (free) {
+            releaseAll();
+        }
+    }
+
+    private void releaseAll() {
+        releaseNative();
+        tokenizer.close();
     }
 
     private void releaseNative() {
