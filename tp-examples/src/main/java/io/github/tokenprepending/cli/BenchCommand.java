@@ -150,10 +150,11 @@ final class BenchCommand implements Callable<Integer> {
                 TpConfig vanillaEarly = base.vanilla().outputLayer(outputLayer).prefixCache(false).build();
                 TpConfig tp = base.tp(bench.tp).outputLayer(outputLayer).prefixCache(false).build();
                 TpConfig tpCached = base.tp(bench.tp).outputLayer(outputLayer).prefixCache(true).build();
-                results.add(measure(model, vanillaFull, method, "vanilla", "-1 (" + layers + " layers)", input));
-                results.add(measure(model, vanillaEarly, method, "vanilla", early, input));
-                results.add(measure(model, tp, method, "tp", early, input));
-                results.add(measure(model, tpCached, method, "tp", early, input));
+                results.addAll(measure(model, method, input, List.of(
+                        new Config(vanillaFull, "vanilla", "-1 (" + layers + " layers)"),
+                        new Config(vanillaEarly, "vanilla", early),
+                        new Config(tp, "tp", early),
+                        new Config(tpCached, "tp", early))));
             }
         }
         double[] overhead = callOverheadMicros();
@@ -307,33 +308,59 @@ final class BenchCommand implements Callable<Integer> {
                 .split("\n"));
     }
 
-    private Result measure(LayerwiseModel model, TpConfig config, PromptMethod method, String mode, String layer,
-            List<String> input) {
-        try (TokenPrependingEncoder encoder = new TokenPrependingEncoder(model, config)) {
-            encoder.embed(input);
-            encoder.resetStats();
-            resetPeaks();
-            double[] rates = new double[passes];
-            double seconds = 0;
-            for (int p = 0; p < passes; p++) {
-                long start = System.nanoTime();
+    /** One configuration of a method: its settings and how the table names it. */
+    private record Config(TpConfig config, String mode, String layer) {
+    }
+
+    /**
+     * Measures a method's configurations: each one's warm-up pass alone (its peak heap and resident memory), then
+     * the timed passes round-robin over the configurations, so that a machine whose speed drifts (shared cores,
+     * turbo) affects all of them alike and their ratios stay fair.
+     */
+    private List<Result> measure(LayerwiseModel model, PromptMethod method, List<String> input, List<Config> configs) {
+        List<TokenPrependingEncoder> encoders = new ArrayList<>();
+        try {
+            long[] heap = new long[configs.size()];
+            long[] resident = new long[configs.size()];
+            for (int c = 0; c < configs.size(); c++) {
+                TokenPrependingEncoder encoder = new TokenPrependingEncoder(model, configs.get(c).config());
+                encoders.add(encoder);
+                resetPeaks();
                 encoder.embed(input);
-                double s = (System.nanoTime() - start) / 1e9;
-                seconds += s;
-                rates[p] = input.size() / s;
+                heap[c] = peakHeapMb();
+                resident[c] = residentMb();
+                encoder.resetStats();
             }
-            EncodingStats stats = encoder.stats();
-            double[] sorted = rates.clone();
-            Arrays.sort(sorted);
-            Result r = new Result(method.id(), mode, layer, config.prefixCache(), sorted[sorted.length / 2],
-                    sorted[0], sorted[sorted.length - 1], stats.tokens() / seconds,
-                    (double) stats.computedTokens() / ((long) passes * input.size()),
-                    1000 * seconds / stats.batches(), stats.paddingFraction(), peakHeapMb(), residentMb());
-            if (!json) {
-                System.err.printf(Locale.ROOT, "%-9s %-7s %-18s cache=%-5s %8.1f sentences/s%n", r.method(),
-                        r.mode(), r.outputLayer(), r.prefixCache(), r.median());
+            double[][] rates = new double[configs.size()][passes];
+            double[] seconds = new double[configs.size()];
+            for (int p = 0; p < passes; p++) {
+                for (int c = 0; c < configs.size(); c++) {
+                    long start = System.nanoTime();
+                    encoders.get(c).embed(input);
+                    double s = (System.nanoTime() - start) / 1e9;
+                    seconds[c] += s;
+                    rates[c][p] = input.size() / s;
+                }
             }
-            return r;
+            List<Result> results = new ArrayList<>();
+            for (int c = 0; c < configs.size(); c++) {
+                EncodingStats stats = encoders.get(c).stats();
+                double[] sorted = rates[c].clone();
+                Arrays.sort(sorted);
+                Config config = configs.get(c);
+                Result r = new Result(method.id(), config.mode(), config.layer(), config.config().prefixCache(),
+                        sorted[sorted.length / 2], sorted[0], sorted[sorted.length - 1], stats.tokens() / seconds[c],
+                        (double) stats.computedTokens() / ((long) passes * input.size()),
+                        1000 * seconds[c] / stats.batches(), stats.paddingFraction(), heap[c], resident[c]);
+                if (!json) {
+                    System.err.printf(Locale.ROOT, "%-9s %-7s %-18s cache=%-5s %8.1f sentences/s%n", r.method(),
+                            r.mode(), r.outputLayer(), r.prefixCache(), r.median());
+                }
+                results.add(r);
+            }
+            return results;
+        } finally {
+            encoders.forEach(TokenPrependingEncoder::close);
         }
     }
 
