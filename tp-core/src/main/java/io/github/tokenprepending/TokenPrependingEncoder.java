@@ -10,6 +10,7 @@ import io.github.tokenprepending.spi.TextTokenizer;
 import io.github.tokenprepending.spi.TokenBatch;
 import io.github.tokenprepending.spi.TokenizedPrompt;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -362,7 +363,7 @@ public final class TokenPrependingEncoder implements AutoCloseable {
         while (k < limit && x[k] == y[k]) {
             k++;
         }
-        return java.util.Arrays.copyOf(x, k);
+        return Arrays.copyOf(x, k);
     }
 
     private static int commonPrefix(TokenBatch batch, int[] ids, int cap) {

@@ -1,5 +1,6 @@
 package io.github.tokenprepending.spi;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -48,7 +49,7 @@ public record ModelOptions(String device, DType dtype, PlaceholderInit placehold
 
     /** @return true when the device is a GPU */
     public boolean isGpu() {
-        String d = device.toLowerCase(java.util.Locale.ROOT);
+        String d = device.toLowerCase(Locale.ROOT);
         return d.startsWith("cuda") || d.startsWith("gpu");
     }
 }

@@ -2,11 +2,11 @@ package io.github.tokenprepending.djl.gemma2;
 
 import io.github.tokenprepending.djl.checkpoint.CheckpointException;
 import io.github.tokenprepending.djl.checkpoint.HfConfig;
+import io.github.tokenprepending.djl.family.BlockInput;
 import io.github.tokenprepending.djl.family.DecoderSpec;
 import io.github.tokenprepending.djl.family.HfSpecs;
 import io.github.tokenprepending.djl.family.LayerBlock;
 import io.github.tokenprepending.djl.family.LayerTensors;
-import io.github.tokenprepending.djl.family.BlockInput;
 import io.github.tokenprepending.djl.family.ModelFamily;
 import io.github.tokenprepending.djl.family.RopeSpec;
 import java.util.List;

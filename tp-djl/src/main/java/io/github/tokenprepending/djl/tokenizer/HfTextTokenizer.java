@@ -1,8 +1,8 @@
 package io.github.tokenprepending.djl.tokenizer;
 
-import io.github.tokenprepending.djl.DjlRuntime;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import io.github.tokenprepending.djl.DjlRuntime;
 import io.github.tokenprepending.prompt.RenderedPrompt;
 import io.github.tokenprepending.spi.TextTokenizer;
 import io.github.tokenprepending.spi.TokenizedPrompt;
