@@ -66,7 +66,7 @@ def _linear(x: Tensor, weight: Tensor, bias: Tensor) -> Tensor:
 def _prepend(h: Tensor, pst_cols: Tensor, replace: bool) -> Tensor:
     """The Token Prepending step, out of place: row b's <PST> column becomes a copy of its last column.
 
-    A row without a placeholder carries the last column's index, which makes the copy a no-op.
+    A row without a placeholder carries -1, which indexes its last column: the copy is then a no-op.
     """
     if not replace:
         return h

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.TestInstance;
  *   <li>a row's result does not depend on the rest of its batch (batched == alone, padding invariance);</li>
  *   <li>the Token Prepending step before layer {@code i} changes results exactly from layer {@code i}'s output
  *       on, so a range {@code start..exit} touches exactly layers {@code start..exit-1};</li>
- *   <li>rows before {@code <PST>} are never affected by the step (causal attention);</li>
+ *   <li>rows before {@code <PST>} are never affected by the step (causal attention), nor are rows without a
+ *       placeholder;</li>
  *   <li>stopping early equals reading a full run at the same layer;</li>
  *   <li>a cached prefix gives the same results as recomputing it;</li>
  *   <li>layers run in order and never beyond the plan.</li>
@@ -192,6 +193,18 @@ public abstract class LayerwiseModelConformance {
                 }
             }
         }
+    }
+
+    @Test
+    void rowsWithoutPlaceholderAreLeftAloneByTp() {
+        List<TokenizedPrompt> withPst = prompts(true);
+        TokenizedPrompt plain = prompts(false).get(1);
+        TokenBatch mixed = TokenBatch.of(List.of(withPst.get(0), plain, withPst.get(2)));
+        float[][] tp = run(mixed, fullRange(), numLayers);
+        float[][] alone = run(TokenBatch.of(List.of(plain)), null, numLayers);
+        assertThat(maxDiff(tp[1], alone[0])).as("the row without <PST> in a TP batch").isLessThanOrEqualTo(tolerance());
+        float[][] vanilla = run(mixed, null, numLayers);
+        assertThat(maxDiff(tp[0], vanilla[0])).as("a row with <PST> in the same batch").isGreaterThan(minimumEffect());
     }
 
     @Test

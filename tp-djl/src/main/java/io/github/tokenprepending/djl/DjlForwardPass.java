@@ -30,7 +30,7 @@ final class DjlForwardPass implements ForwardPass {
     private final IValue sin;
     private final IValue mask;
     private final IValue windowMask;
-    private final IValue replaceColumns;
+    private final IValue placeholderColumns;
     private final IValue prefixLength;
     private PtNDArray hidden;
     private boolean lastColumnOnly;
@@ -59,8 +59,7 @@ final class DjlForwardPass implements ForwardPass {
             long[] positions = new long[b * t];
             long[] keyPositions = new long[b * s];
             long[] keyValid = new long[b * s];
-            long[] placeholderColumns = new long[b];
-            long[] replaceCols = new long[b];
+            long[] pstColumns = new long[b];
             for (int r = 0; r < b; r++) {
                 for (int k = 0; k < skip; k++) {
                     keyPositions[r * s + k] = k;
@@ -75,15 +74,15 @@ final class DjlForwardPass implements ForwardPass {
                     keyValid[r * s + skip + c] = padded.mask()[at];
                 }
                 int pst = batch.placeholderIndex(r);
-                placeholderColumns[r] = pst < 0 ? -1 : padded.column(r, pst, skip);
-                replaceCols[r] = pst < 0 ? t - 1 : padded.column(r, pst, skip);
+                pstColumns[r] = pst < 0 ? -1 : padded.column(r, pst, skip);
             }
             IValue[] tables = model.rope().tables(skip == 0 ? t : s);
             DjlLayerwiseModel.Constants k = model.constants();
+            placeholderColumns = own(IValue.from(create(pstColumns, b)));
             IValue[] args = {
                 own(IValue.from(create(padded.ids(), b, t))),
                 k.embedding(),
-                own(IValue.from(create(placeholderColumns, b))),
+                placeholderColumns,
                 k.placeholder(),
                 own(IValue.from(create(positions, b, t))),
                 own(IValue.from(create(keyPositions, b, s))),
@@ -104,7 +103,6 @@ final class DjlForwardPass implements ForwardPass {
                     p.close();
                 }
             }
-            replaceColumns = own(IValue.from(create(replaceCols, b)));
             prefixLength = own(IValue.from((long) skip));
         } catch (RuntimeException e) {
             close();
@@ -161,7 +159,7 @@ final class DjlForwardPass implements ForwardPass {
             args[6] = prefixLength;
             args[7] = model.layerWeights(layer);
             args[8] = k.eps();
-            args[9] = replaceColumns;
+            args[9] = placeholderColumns;
             args[10] = pending ? k.yes() : k.no();
             args[11] = last ? k.yes() : k.no();
             args[12] = k.activation();

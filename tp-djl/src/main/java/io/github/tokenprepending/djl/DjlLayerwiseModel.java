@@ -62,7 +62,7 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
     private boolean closing; // guarded by lifecycle
 
     /** IValues every call shares; created once, closed with the model. */
-    record Constants(IValue eps, IValue activation, IValue yes, IValue no, IValue zero, IValue emptyPast,
+    record Constants(IValue eps, IValue activation, IValue yes, IValue no, IValue emptyPast,
             IValue finalNormWeight, IValue noNorm, IValue finalNormCode, IValue embedding, IValue placeholder,
             IValue embedScale, IValue window) {
     }
@@ -100,7 +100,6 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
                     own(IValue.from((long) spec.activation().code())),
                     own(IValue.from(true)),
                     own(IValue.from(false)),
-                    own(IValue.from(0L)),
                     own(IValue.from(emptyPast)),
                     own(IValue.from(finalNorm)),
                     own(IValue.from(0L)),
