@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.ServiceLoader;
 
 /**
@@ -104,7 +105,7 @@ public final class SentenceEncoder implements AutoCloseable {
         return model.info();
     }
 
-    /** @return the local checkpoint directory */
+    /** @return the local checkpoint directory, or null for a model given as an instance */
     public Path modelDirectory() {
         return modelDir;
     }
@@ -127,6 +128,7 @@ public final class SentenceEncoder implements AutoCloseable {
      */
     public static final class Builder {
         private String model;
+        private LayerwiseModel instance;
         private String revision;
         private ModelResolver resolver;
         private DownloadListener listener;
@@ -148,6 +150,19 @@ public final class SentenceEncoder implements AutoCloseable {
          */
         public Builder model(String idOrPath) {
             this.model = Objects.requireNonNull(idOrPath, "model");
+            this.instance = null;
+            return this;
+        }
+
+        /**
+         * @param loaded a model already loaded (built by hand, or with random weights for a benchmark); the
+         *     encoder owns it from now on. Device, dtype and placeholder settings do not apply to it, and without
+         *     {@link #preset(String)} the default preset for its layer count is used.
+         * @return this
+         */
+        public Builder model(LayerwiseModel loaded) {
+            this.instance = Objects.requireNonNull(loaded, "model");
+            this.model = null;
             return this;
         }
 
@@ -359,14 +374,15 @@ public final class SentenceEncoder implements AutoCloseable {
          * @throws IllegalStateException if no engine on the class path can run the checkpoint
          */
         public SentenceEncoder build() {
-            if (model == null) {
+            if (model == null && instance == null) {
                 throw new IllegalStateException("model(...) is required: a local directory or a HuggingFace id");
             }
-            Path dir = resolve();
-            LayerwiseModel loaded = load(dir);
+            Path dir = instance == null ? resolve() : null;
+            LayerwiseModel loaded = instance == null ? load(dir) : instance;
             try {
+                Optional<Preset> byId = model == null ? Optional.empty() : Presets.forModel(model);
                 Preset chosen = preset != null ? preset
-                        : Presets.forModel(model).orElseGet(() -> Presets.defaultFor(loaded.info().numLayers()));
+                        : byId.orElseGet(() -> Presets.defaultFor(loaded.info().numLayers()));
                 TpConfig.Builder config = chosen.applyTo(base);
                 if (prompts != null) {
                     config.prompts(prompts);

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.tokenprepending.EncodingStats;
 import io.github.tokenprepending.LayerLoop;
 import io.github.tokenprepending.OutputLayer;
-import io.github.tokenprepending.Preset;
-import io.github.tokenprepending.Presets;
 import io.github.tokenprepending.SentenceEncoder;
 import io.github.tokenprepending.TokenPrependingEncoder;
 import io.github.tokenprepending.TpConfig;
@@ -19,11 +17,9 @@ import io.github.tokenprepending.djl.tokenizer.HfTextTokenizer;
 import io.github.tokenprepending.djl.tokenizer.SpecialTokenText;
 import io.github.tokenprepending.prompt.PromptMethod;
 import io.github.tokenprepending.prompt.RenderedPrompt;
-import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.ModelOptions;
 import io.github.tokenprepending.spi.PassPlan;
-import io.github.tokenprepending.spi.PlaceholderInit;
 import io.github.tokenprepending.spi.TextTokenizer;
 import io.github.tokenprepending.spi.TokenBatch;
 import io.github.tokenprepending.spi.TokenizedPrompt;
@@ -241,42 +237,10 @@ final class BenchCommand implements Callable<Integer> {
             SentenceEncoder encoder = options.open();
             return new Bench(options.modelName(), encoder.encoder().model(), encoder.config(), encoder::close);
         }
-        EncoderOptions.Settings s = options.settings;
+        ModelOptions modelOptions = options.modelOptions();
         DecoderSpec decoder;
-        ModelOptions modelOptions = ModelOptions.defaults();
-        TpConfig.Builder base = TpConfig.builder();
         try {
             decoder = SyntheticModels.parse(synthetic);
-            if (s.device != null) {
-                modelOptions = modelOptions.withDevice(s.device);
-            }
-            if (s.dtype != null) {
-                modelOptions = modelOptions.withDtype(DType.parse(s.dtype));
-            }
-            if (s.placeholder != null) {
-                modelOptions = modelOptions.withPlaceholder(PlaceholderInit.parse(s.placeholder));
-            }
-            Preset preset = Presets.defaultFor(decoder.numLayers());
-            preset.applyTo(base);
-            if (s.tp != null) {
-                if (s.tp.size() != 2) {
-                    throw usage("--tp takes START EXIT once, got " + s.tp.size() + " numbers");
-                }
-                base.tp(s.tp.get(0), s.tp.get(1));
-            }
-            if (s.outputLayer != null) {
-                base.outputLayer(OutputLayer.parse(s.outputLayer));
-            }
-            if (s.batchSize != null) {
-                base.batchSize(s.batchSize);
-            }
-            if (s.maxBatchTokens != null) {
-                base.maxBatchTokens(s.maxBatchTokens);
-            }
-            if (s.maxTokens != null) {
-                base.maxTokens(s.maxTokens);
-            }
-            base.normalize(s.normalize);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -287,13 +251,13 @@ final class BenchCommand implements Callable<Integer> {
             throw usage("--synthetic vocab must exceed the Llama-2 tokenizer's <PST> id " + tokenizer.placeholderId()
                     + " (use vocab=32001)");
         }
-        LayerwiseModel model = SyntheticModels.create(decoder, tokenizer, modelOptions, seed);
+        SentenceEncoder encoder;
         try {
-            return new Bench("synthetic " + synthetic, model, base.build(), model::close);
+            encoder = options.open(SyntheticModels.create(decoder, tokenizer, modelOptions, seed));
         } catch (IllegalArgumentException e) {
-            model.close();
             throw usage(e.getMessage());
         }
+        return new Bench("synthetic " + synthetic, encoder.encoder().model(), encoder.config(), encoder::close);
     }
 
     private static byte[] resource(String name, boolean gzip) throws IOException {

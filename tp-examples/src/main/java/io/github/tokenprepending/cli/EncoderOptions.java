@@ -10,6 +10,8 @@ import io.github.tokenprepending.prompt.PromptSet;
 import io.github.tokenprepending.prompt.PromptTemplate;
 import io.github.tokenprepending.prompt.RenderedPrompt;
 import io.github.tokenprepending.spi.DType;
+import io.github.tokenprepending.spi.LayerwiseModel;
+import io.github.tokenprepending.spi.ModelOptions;
 import io.github.tokenprepending.spi.PlaceholderInit;
 import java.util.List;
 import java.util.Locale;
@@ -111,8 +113,59 @@ final class EncoderOptions {
      * @throws ParameterException for options that are wrong in themselves (exit code 2)
      */
     SentenceEncoder open() {
+        SentenceEncoder.Builder b = configure(SentenceEncoder.builder());
+        checkDevice();
+        b.model(settings.model == null ? ToyModel.directory().toString() : settings.model);
+        ModelResolver.Builder resolver = ModelResolver.builder().listener(TerminalProgress.downloads());
+        if (settings.offline) {
+            resolver.offline(true);
+        }
+        if (settings.revision != null) {
+            resolver.revision(settings.revision);
+        }
+        try (ModelResolver r = resolver.build()) {
+            return b.resolver(r).build();
+        }
+    }
+
+    /**
+     * @param model a model already loaded with {@link #modelOptions()} (owned from now on, closed on failure)
+     * @return an encoder over it with these options' Token Prepending settings
+     * @throws ParameterException for options that are wrong in themselves (exit code 2)
+     */
+    SentenceEncoder open(LayerwiseModel model) {
+        SentenceEncoder.Builder b;
+        try {
+            b = configure(SentenceEncoder.builder());
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return b.model(model).build();
+    }
+
+    /**
+     * @return device, dtype and placeholder vector as these options say
+     * @throws ParameterException for a malformed dtype or placeholder (exit code 2)
+     */
+    ModelOptions modelOptions() {
         Settings s = settings;
-        SentenceEncoder.Builder b = SentenceEncoder.builder();
+        try {
+            ModelOptions options = ModelOptions.defaults().withDtype(s.dtype == null ? null : DType.parse(s.dtype));
+            if (s.device != null) {
+                options = options.withDevice(s.device);
+            }
+            return s.placeholder == null ? options : options.withPlaceholder(PlaceholderInit.parse(s.placeholder));
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    /** Applies every option but the model and where it comes from. */
+    private SentenceEncoder.Builder configure(SentenceEncoder.Builder b) {
+        Settings s = settings;
+        ModelOptions model = modelOptions();
+        b.device(model.device()).dtype(model.dtype()).placeholder(model.placeholder());
         try {
             if (s.preset != null) {
                 b.preset(s.preset);
@@ -135,12 +188,6 @@ final class EncoderOptions {
             if (s.outputLayer != null) {
                 b.outputLayer(OutputLayer.parse(s.outputLayer));
             }
-            if (s.device != null) {
-                b.device(s.device);
-            }
-            if (s.dtype != null) {
-                b.dtype(DType.parse(s.dtype));
-            }
             if (s.batchSize != null) {
                 b.batchSize(s.batchSize);
             }
@@ -150,25 +197,11 @@ final class EncoderOptions {
             if (s.maxTokens != null) {
                 b.maxTokens(s.maxTokens);
             }
-            if (s.placeholder != null) {
-                b.placeholder(PlaceholderInit.parse(s.placeholder));
-            }
             b.normalize(s.normalize).prefixCache(!s.noPrefixCache);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
-        checkDevice();
-        b.model(s.model == null ? ToyModel.directory().toString() : s.model);
-        ModelResolver.Builder resolver = ModelResolver.builder().listener(TerminalProgress.downloads());
-        if (s.offline) {
-            resolver.offline(true);
-        }
-        if (s.revision != null) {
-            resolver.revision(s.revision);
-        }
-        try (ModelResolver r = resolver.build()) {
-            return b.resolver(r).build();
-        }
+        return b;
     }
 
     private static void prompt(SentenceEncoder.Builder b, String prompt, boolean tokenPrepending) {
