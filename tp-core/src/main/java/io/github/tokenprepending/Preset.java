@@ -1,6 +1,5 @@
 package io.github.tokenprepending;
 
-import io.github.tokenprepending.prompt.PromptMethod;
 
 /**
  * A model's recommended Token Prepending settings.

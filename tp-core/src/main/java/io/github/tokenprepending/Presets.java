@@ -1,6 +1,5 @@
 package io.github.tokenprepending;
 
-import io.github.tokenprepending.prompt.PromptMethod;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;

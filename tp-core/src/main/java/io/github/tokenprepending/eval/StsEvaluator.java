@@ -1,5 +1,6 @@
 package io.github.tokenprepending.eval;
 
+import io.github.tokenprepending.Cosine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.github.tokenprepending.prompt;
 
+import io.github.tokenprepending.PromptMethod;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,5 +1,6 @@
 package io.github.tokenprepending.spi;
 
+import io.github.tokenprepending.DType;
 /**
  * Facts about a loaded model.
  *

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
+import io.github.tokenprepending.Cosine;
 import io.github.tokenprepending.TokenPrependingEncoder;
 import io.github.tokenprepending.TpConfig;
 import io.github.tokenprepending.toy.ToyModel;

@@ -1,18 +1,18 @@
 package io.github.tokenprepending.cli;
 
 import ai.djl.engine.Engine;
+import io.github.tokenprepending.DType;
 import io.github.tokenprepending.OutputLayer;
+import io.github.tokenprepending.PlaceholderInit;
+import io.github.tokenprepending.PromptMethod;
 import io.github.tokenprepending.SentenceEncoder;
 import io.github.tokenprepending.examples.ToyModel;
 import io.github.tokenprepending.hub.ModelResolver;
-import io.github.tokenprepending.prompt.PromptMethod;
 import io.github.tokenprepending.prompt.PromptSet;
 import io.github.tokenprepending.prompt.PromptTemplate;
 import io.github.tokenprepending.prompt.RenderedPrompt;
-import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.ModelOptions;
-import io.github.tokenprepending.spi.PlaceholderInit;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;

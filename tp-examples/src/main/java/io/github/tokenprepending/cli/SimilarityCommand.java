@@ -1,7 +1,7 @@
 package io.github.tokenprepending.cli;
 
+import io.github.tokenprepending.Cosine;
 import io.github.tokenprepending.SentenceEncoder;
-import io.github.tokenprepending.eval.Cosine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

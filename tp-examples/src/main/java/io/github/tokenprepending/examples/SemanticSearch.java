@@ -1,7 +1,7 @@
 package io.github.tokenprepending.examples;
 
+import io.github.tokenprepending.Cosine;
 import io.github.tokenprepending.SentenceEncoder;
-import io.github.tokenprepending.eval.Cosine;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.github.tokenprepending.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.github.tokenprepending.eval.Cosine;
+import io.github.tokenprepending.Cosine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.github.tokenprepending.eval;
+package io.github.tokenprepending;
 
 /** Cosine similarity of embeddings, computed in double precision like SentEval's {@code senteval.utils.cosine}. */
 public final class Cosine {

@@ -1,5 +1,6 @@
-package io.github.tokenprepending.prompt;
+package io.github.tokenprepending;
 
+import io.github.tokenprepending.prompt.PromptTemplate;
 import java.util.List;
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package io.github.tokenprepending.spi;
+package io.github.tokenprepending;
 
 import java.util.Locale;
 
