@@ -9,6 +9,7 @@ import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.ModelOptions;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,6 +63,10 @@ public record EncoderSettings(
         Boolean normalize,
         Boolean prefixCache,
         Integer threads) implements Serializable {
+
+    /** The settings' names, in declaration order. */
+    public static final List<String> NAMES = Arrays.stream(EncoderSettings.class.getRecordComponents())
+            .map(java.lang.reflect.RecordComponent::getName).toList();
 
     /** Copies the TP range (so the record stays immutable and serializable). */
     public EncoderSettings {
@@ -245,6 +250,91 @@ public record EncoderSettings(
         put(out, "prefixCache", prefixCache);
         put(out, "threads", threads);
         return out;
+    }
+
+    /**
+     * Reads settings from text values keyed by component name, in camel case ({@code maxBatchTokens}) or kebab case
+     * ({@code max-batch-tokens}), as job arguments, ML parameters and property files give them; {@code tp} is
+     * {@code "START EXIT"} or {@code "START,EXIT"}. The inverse of {@link #toTextMap()}.
+     *
+     * @param values text values; null or blank values count as unset
+     * @return the settings (not yet validated)
+     * @throws InvalidSettingException for an unknown key (naming it and the known ones) or a malformed number or
+     *     boolean
+     */
+    public static EncoderSettings fromTextMap(Map<String, String> values) {
+        Builder b = builder();
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            String key = camel(e.getKey().trim());
+            String v = e.getValue() == null || e.getValue().isBlank() ? null : e.getValue().trim();
+            switch (key) {
+                case "model" -> b.model(v);
+                case "revision" -> b.revision(v);
+                case "offline" -> b.offline(bool(key, v));
+                case "preset" -> b.preset(v);
+                case "tp" -> b.tp(v == null ? null : Arrays.stream(v.split("[\\s,]+"))
+                        .map(n -> integer(key, n)).toList());
+                case "vanilla" -> b.vanilla(bool(key, v));
+                case "outputLayer" -> b.outputLayer(v);
+                case "prompt" -> b.prompt(v);
+                case "placeholder" -> b.placeholder(v);
+                case "device" -> b.device(v);
+                case "dtype" -> b.dtype(v);
+                case "batchSize" -> b.batchSize(integer(key, v));
+                case "maxBatchTokens" -> b.maxBatchTokens(integer(key, v));
+                case "maxTokens" -> b.maxTokens(integer(key, v));
+                case "normalize" -> b.normalize(bool(key, v));
+                case "prefixCache" -> b.prefixCache(bool(key, v));
+                case "threads" -> b.threads(integer(key, v));
+                default -> throw new InvalidSettingException(e.getKey(), "is not an encoder setting (known: "
+                        + String.join(", ", NAMES) + ")", null);
+            }
+        }
+        return b.build();
+    }
+
+    /**
+     * @return the settings that are set, as text keyed by component name; {@link #fromTextMap} reads it back
+     */
+    public Map<String, String> toTextMap() {
+        Map<String, String> out = new LinkedHashMap<>();
+        asMap().forEach((k, v) -> out.put(k, k.equals("tp") ? tp.get(0) + "," + tp.get(1) : String.valueOf(v)));
+        return out;
+    }
+
+    private static String camel(String key) {
+        StringBuilder s = new StringBuilder();
+        boolean up = false;
+        for (char c : key.toCharArray()) {
+            if (c == '-' || c == '_' || c == '.') {
+                up = true;
+            } else {
+                s.append(up ? Character.toUpperCase(c) : c);
+                up = false;
+            }
+        }
+        return s.toString();
+    }
+
+    private static Integer integer(String key, String v) {
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(v);
+        } catch (NumberFormatException e) {
+            throw new InvalidSettingException(key, "expects a whole number, got '" + v + "'", e);
+        }
+    }
+
+    private static Boolean bool(String key, String v) {
+        if (v == null) {
+            return null;
+        }
+        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+            return Boolean.valueOf(v);
+        }
+        throw new InvalidSettingException(key, "expects true or false, got '" + v + "'", null);
     }
 
     /**

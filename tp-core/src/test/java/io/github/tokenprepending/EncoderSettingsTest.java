@@ -156,4 +156,29 @@ class EncoderSettingsTest {
         assertThat(s.toBuilder().build()).isEqualTo(s);
         assertThat(s.asMap()).hasSize(17).containsEntry("tp", List.of(1, 2)).containsEntry("model", "m");
     }
+
+    @Test
+    void textMapsRoundTripInCamelOrKebabCase() {
+        EncoderSettings s = EncoderSettings.fromTextMap(java.util.Map.of("model", "org/m", "tp", "1 7",
+                "output-layer", "-2", "maxBatchTokens", "512", "normalize", "true", "threads", " "));
+        assertThat(s).isEqualTo(EncoderSettings.builder().model("org/m").tp(1, 7).outputLayer("-2")
+                .maxBatchTokens(512).normalize(true).build());
+        assertThat(EncoderSettings.fromTextMap(s.toTextMap())).isEqualTo(s);
+        assertThat(s.toTextMap()).containsEntry("tp", "1,7").containsEntry("maxBatchTokens", "512");
+    }
+
+    @Test
+    void textMapsNameBadKeysAndValues() {
+        assertThatThrownBy(() -> EncoderSettings.fromTextMap(java.util.Map.of("batch-sise", "3")))
+                .isInstanceOfSatisfying(InvalidSettingException.class, e -> {
+                    assertThat(e.setting()).isEqualTo("batch-sise");
+                    assertThat(e.problem()).contains("batchSize", "maxBatchTokens");
+                });
+        assertThatThrownBy(() -> EncoderSettings.fromTextMap(java.util.Map.of("batch-size", "many")))
+                .isInstanceOfSatisfying(InvalidSettingException.class,
+                        e -> assertThat(e.setting()).isEqualTo("batchSize"));
+        assertThatThrownBy(() -> EncoderSettings.fromTextMap(java.util.Map.of("normalize", "yes")))
+                .isInstanceOfSatisfying(InvalidSettingException.class,
+                        e -> assertThat(e.problem()).contains("true or false"));
+    }
 }
