@@ -3,7 +3,7 @@
 Weights are NOT baked in: every block takes the hidden states, the attention inputs and its layer's weight
 tensors as arguments, so one exported file serves every checkpoint of a family. The Java side
 (tp-djl) loads the exported files with DJL and calls them once per batch (Prepare, Pool) and once per
-decoder layer (LlamaLayer, Gemma2Layer).
+decoder layer (LlamaLayer, Qwen3Layer, Gemma2Layer).
 
 Shapes: B batch rows, T columns (left-padded), S = P + T key columns (P cached prefix tokens), H hidden size,
 d head dim, nh query heads, nkv key/value heads.
@@ -18,8 +18,15 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-# Codes shared with Java (TorchScript cannot read module-level constants, so the functions use the literals):
-# dtype 0 float32, 1 float16, 2 bfloat16; activation 0 silu, 1 gelu (tanh approximation), 2 gelu (exact).
+# Enum codes shared with Java. export_blocks.py writes them into manifest.json, checks that the functions below
+# (which must use the literals: TorchScript cannot read module-level constants) agree with them, and Java looks
+# its codes up there by name.
+CODES = {
+    "dtype": {"float32": 0, "float16": 1, "bfloat16": 2},
+    "activation": {"silu": 0, "gelu_tanh": 1, "gelu": 2},
+    "norm": {"none": 0, "rms": 1, "rms_unit_offset": 2},
+    "rope_type": {"default": 0, "linear": 1, "llama3": 2},
+}
 
 
 def _dtype(code: int) -> torch.dtype:
@@ -89,9 +96,11 @@ def _attention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor, scale: float, soft
 
 def _self_attention(x: Tensor, cos: Tensor, sin: Tensor, mask: Tensor, past_k: Tensor, past_v: Tensor,
                     prefix_len: int, w_qkv: Tensor, w_o: Tensor, b_qkv: Tensor, b_o: Tensor, scale: float,
-                    softcap: float, last_only: bool) -> Tuple[Tensor, Tensor, Tensor]:
+                    softcap: float, last_only: bool, q_norm: Tensor, k_norm: Tensor,
+                    eps: float) -> Tuple[Tensor, Tensor, Tensor]:
     # w_qkv [(nh + 2 nkv) d, H] stacks the q, k and v projections (one matrix product instead of three);
-    # w_o [H, nh d] tells nh.
+    # w_o [H, nh d] tells nh. q_norm, k_norm [d]: per-head RMSNorm of queries and keys before RoPE (Qwen3), or
+    # empty for none.
     b = x.shape[0]
     t = x.shape[1]
     d = cos.shape[-1]
@@ -117,6 +126,9 @@ def _self_attention(x: Tensor, cos: Tensor, sin: Tensor, mask: Tensor, past_k: T
     q = q.reshape(b, tq, nh, d).transpose(1, 2)
     k = kv[:, :, :nkv * d].reshape(b, t, nkv, d).transpose(1, 2)
     v = kv[:, :, nkv * d:].reshape(b, t, nkv, d).transpose(1, 2)
+    if q_norm.numel() > 0:
+        q = _rms_norm(q, q_norm, eps)
+        k = _rms_norm(k, k_norm, eps)
     q = q * qc + _rotate_half(q) * qs
     k = k * c + _rotate_half(k) * s
     keys = k
@@ -180,7 +192,7 @@ class Prepare(torch.nn.Module):
 class Rope(torch.nn.Module):
     """inv_freq and cos/sin tables in float32, as HF's rotary embedding computes them.
 
-    rope_type: 0 default, 1 linear (inv_freq / factor), 2 llama3 (wavelength-dependent scaling).
+    rope_type: CODES["rope_type"] (default, linear = inv_freq / factor, llama3 = wavelength-dependent scaling).
     """
 
     def forward(self, head_dim: int, base: float, rope_type: int, factor: float, low_freq_factor: float,
@@ -207,55 +219,79 @@ class Rope(torch.nn.Module):
 class LlamaLayer(torch.nn.Module):
     """One Llama / Mistral / Qwen2 decoder layer (pre-norm attention and SwiGLU MLP).
 
-    weights: input_layernorm, q|k|v stacked, o, post_attention_layernorm, gate|up stacked, down, q|k|v bias stacked
-    and o bias (empty tensors where the checkpoint has none). Returns (hidden, new keys, new values); with
-    last_only the hidden states of the last column only ([B,1,H]) - all a pass needs after its final layer.
+    qkv stacks the q, k and v projections, gate_up the gate and up projections; qkv_bias and o_bias are empty
+    tensors where the checkpoint has none. Returns (hidden, new keys, new values); with last_only the hidden
+    states of the last column only ([B,1,H]) - all a pass needs after its final layer.
     """
 
     def forward(self, h: Tensor, cos: Tensor, sin: Tensor, mask: Tensor, past_k: Tensor, past_v: Tensor,
-                prefix_len: int, weights: List[Tensor], eps: float, pst_cols: Tensor, replace: bool,
-                last_only: bool, act: int) -> Tuple[Tensor, Tensor, Tensor]:
+                prefix_len: int, eps: float, pst_cols: Tensor, replace: bool, last_only: bool, act: int,
+                input_layernorm: Tensor, qkv: Tensor, o: Tensor, post_attention_layernorm: Tensor,
+                gate_up: Tensor, down: Tensor, qkv_bias: Tensor, o_bias: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
         h = _prepend(h, pst_cols, replace)
         d = cos.shape[-1]
-        x = _rms_norm(h, weights[0], eps)
-        attn, k, v = _self_attention(x, cos, sin, mask, past_k, past_v, prefix_len, weights[1], weights[2],
-                                     weights[6], weights[7], d ** -0.5, 0.0, last_only)
+        none = input_layernorm[:0]
+        x = _rms_norm(h, input_layernorm, eps)
+        attn, k, v = _self_attention(x, cos, sin, mask, past_k, past_v, prefix_len, qkv, o, qkv_bias, o_bias,
+                                     d ** -0.5, 0.0, last_only, none, none, eps)
         if last_only:
             h = h[:, -1:, :]
         h = h + attn
-        h = h + _glu_mlp(_rms_norm(h, weights[3], eps), weights[4], weights[5], act)
+        h = h + _glu_mlp(_rms_norm(h, post_attention_layernorm, eps), gate_up, down, act)
+        return h, k, v
+
+
+class Qwen3Layer(torch.nn.Module):
+    """One Qwen3 (dense) decoder layer: the Llama layer plus per-head RMSNorm of queries (q_norm) and keys
+    (k_norm), [head_dim] each, before RoPE; head_dim comes from the weights, not hidden/heads. qkv_bias and
+    o_bias are empty unless the config sets attention_bias.
+    """
+
+    def forward(self, h: Tensor, cos: Tensor, sin: Tensor, mask: Tensor, past_k: Tensor, past_v: Tensor,
+                prefix_len: int, eps: float, pst_cols: Tensor, replace: bool, last_only: bool, act: int,
+                input_layernorm: Tensor, qkv: Tensor, o: Tensor, post_attention_layernorm: Tensor,
+                gate_up: Tensor, down: Tensor, qkv_bias: Tensor, o_bias: Tensor, q_norm: Tensor,
+                k_norm: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
+        h = _prepend(h, pst_cols, replace)
+        d = cos.shape[-1]
+        x = _rms_norm(h, input_layernorm, eps)
+        attn, k, v = _self_attention(x, cos, sin, mask, past_k, past_v, prefix_len, qkv, o, qkv_bias, o_bias,
+                                     d ** -0.5, 0.0, last_only, q_norm, k_norm, eps)
+        if last_only:
+            h = h[:, -1:, :]
+        h = h + attn
+        h = h + _glu_mlp(_rms_norm(h, post_attention_layernorm, eps), gate_up, down, act)
         return h, k, v
 
 
 class Gemma2Layer(torch.nn.Module):
-    """One Gemma2 decoder layer: (1 + w) RMSNorms around attention and MLP, query_pre_attn_scalar scaling,
-    attention-logit soft-capping (softcap 0 = none), GeGLU MLP. The caller passes the sliding-window mask on
-    sliding layers.
-
-    weights: input_layernorm, q|k|v stacked, o, post_attention_layernorm, pre_feedforward_layernorm,
-    post_feedforward_layernorm, gate|up stacked, down.
+    """One Gemma2 decoder layer: (1 + w) RMSNorms around attention and MLP, query_pre_attn_scalar scaling
+    (scale), attention-logit soft-capping (softcap 0 = none), GeGLU MLP. The caller passes the sliding-window mask
+    on sliding layers.
     """
 
     def forward(self, h: Tensor, cos: Tensor, sin: Tensor, mask: Tensor, past_k: Tensor, past_v: Tensor,
-                prefix_len: int, weights: List[Tensor], eps: float, pst_cols: Tensor, replace: bool,
-                last_only: bool, act: int, scale: float, softcap: float) -> Tuple[Tensor, Tensor, Tensor]:
+                prefix_len: int, eps: float, pst_cols: Tensor, replace: bool, last_only: bool, act: int,
+                input_layernorm: Tensor, qkv: Tensor, o: Tensor, post_attention_layernorm: Tensor,
+                pre_feedforward_layernorm: Tensor, post_feedforward_layernorm: Tensor, gate_up: Tensor,
+                down: Tensor, scale: float, softcap: float) -> Tuple[Tensor, Tensor, Tensor]:
         h = _prepend(h, pst_cols, replace)
-        none = weights[0][:0]
-        x = _rms_norm_unit_offset(h, weights[0], eps)
-        attn, k, v = _self_attention(x, cos, sin, mask, past_k, past_v, prefix_len, weights[1], weights[2],
-                                     none, none, scale, softcap, last_only)
+        none = input_layernorm[:0]
+        x = _rms_norm_unit_offset(h, input_layernorm, eps)
+        attn, k, v = _self_attention(x, cos, sin, mask, past_k, past_v, prefix_len, qkv, o, none, none, scale,
+                                     softcap, last_only, none, none, eps)
         if last_only:
             h = h[:, -1:, :]
-        h = h + _rms_norm_unit_offset(attn, weights[3], eps)
-        mlp = _glu_mlp(_rms_norm_unit_offset(h, weights[4], eps), weights[6], weights[7], act)
-        h = h + _rms_norm_unit_offset(mlp, weights[5], eps)
+        h = h + _rms_norm_unit_offset(attn, post_attention_layernorm, eps)
+        mlp = _glu_mlp(_rms_norm_unit_offset(h, pre_feedforward_layernorm, eps), gate_up, down, act)
+        h = h + _rms_norm_unit_offset(mlp, post_feedforward_layernorm, eps)
         return h, k, v
 
 
 class Pool(torch.nn.Module):
     """Gathers one column per row ([B,H]) and returns it as float32, through the final norm if asked.
 
-    norm: 0 none, 1 RMSNorm (Llama, Qwen2), 2 RMSNorm with (1 + w) (Gemma2).
+    norm: CODES["norm"] (none, RMSNorm of Llama / Qwen2 / Qwen3, RMSNorm with (1 + w) of Gemma2).
     """
 
     def forward(self, h: Tensor, cols: Tensor, norm_weight: Tensor, eps: float, norm: int) -> Tensor:
@@ -279,7 +315,19 @@ BLOCKS = {
     "prepare.pt": Prepare,
     "rope.pt": Rope,
     "llama_layer.pt": LlamaLayer,
+    "qwen3_layer.pt": Qwen3Layer,
     "gemma2_layer.pt": Gemma2Layer,
     "pool.pt": Pool,
     "cast.pt": Cast,
 }
+"""Every exported block by file name."""
+
+WEIGHTS = {
+    "llama_layer.pt": ["input_layernorm", "qkv", "o", "post_attention_layernorm", "gate_up", "down", "qkv_bias",
+                       "o_bias"],
+    "qwen3_layer.pt": ["input_layernorm", "qkv", "o", "post_attention_layernorm", "gate_up", "down", "qkv_bias",
+                       "o_bias", "q_norm", "k_norm"],
+    "gemma2_layer.pt": ["input_layernorm", "qkv", "o", "post_attention_layernorm", "pre_feedforward_layernorm",
+                        "post_feedforward_layernorm", "gate_up", "down"],
+}
+"""The arguments of each layer block that are a checkpoint layer's weights (filled by the family's weight list)."""

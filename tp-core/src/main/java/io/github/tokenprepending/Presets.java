@@ -1,5 +1,6 @@
 package io.github.tokenprepending;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -17,6 +18,11 @@ import java.util.Optional;
  *   <tr><td>qwen2-7b</td><td>Pretended CoT</td><td>-2</td><td>1..6</td></tr>
  *   <tr><td>gemma2-9b</td><td>Pretended CoT</td><td>-2</td><td>1..6</td></tr>
  * </table>
+ *
+ * <p>Families the paper did not run get presets by the {@linkplain #defaultFor default depth rule} for their
+ * depth, named so that their ids find them: {@code qwen3-0.6b}, {@code qwen3-1.7b} (28 layers: output 24, TP
+ * 1..6), {@code qwen3-4b}, {@code qwen3-8b} (36: 30, 1..8), {@code qwen3-14b} (40: 34, 1..9), {@code qwen3-32b}
+ * (64: 54, 1..14). No measurement backs them beyond the rule.
  */
 public final class Presets {
     private static final String OFFICIAL = "official config.yaml";
@@ -33,7 +39,28 @@ public final class Presets {
             new Entry(new Preset("gemma2-9b", PromptMethod.PRETENDED_COT, OutputLayer.hiddenStates(-2),
                     new TpRange(1, 6), OFFICIAL), "gemma29b"));
 
+    /** Qwen3 (dense) sizes by their layer counts (config.json's num_hidden_layers of each published size). */
+    private static final List<Entry> DEPTH_RULE = List.of(
+            depthRule("qwen3-0.6b", 28, "qwen306b"),
+            depthRule("qwen3-1.7b", 28, "qwen317b"),
+            depthRule("qwen3-4b", 36, "qwen34b"),
+            depthRule("qwen3-8b", 36, "qwen38b"),
+            depthRule("qwen3-14b", 40, "qwen314b"),
+            depthRule("qwen3-32b", 64, "qwen332b"));
+
     private record Entry(Preset preset, String... keys) {
+    }
+
+    private static Entry depthRule(String name, int layers, String key) {
+        Preset rule = defaultFor(layers);
+        return new Entry(new Preset(name, rule.method(), rule.outputLayer(), rule.tp(),
+                "default depth rule for " + layers + " layers"), key);
+    }
+
+    private static List<Entry> entries() {
+        List<Entry> all = new ArrayList<>(ENTRIES);
+        all.addAll(DEPTH_RULE);
+        return all;
     }
 
     private Presets() {
@@ -44,6 +71,11 @@ public final class Presets {
         return ENTRIES.stream().map(Entry::preset).toList();
     }
 
+    /** @return presets of families the paper did not run, by the default depth rule (Qwen3 sizes) */
+    public static List<Preset> byDepthRule() {
+        return DEPTH_RULE.stream().map(Entry::preset).toList();
+    }
+
     /**
      * @param name a preset name such as {@code llama-2-7b} (case and punctuation ignored)
      * @return the preset
@@ -51,13 +83,13 @@ public final class Presets {
      */
     public static Preset byName(String name) {
         String key = key(name);
-        for (Entry e : ENTRIES) {
+        for (Entry e : entries()) {
             if (key(e.preset().name()).equals(key)) {
                 return e.preset();
             }
         }
         throw new IllegalArgumentException("unknown preset '" + name + "' (known: "
-                + String.join(", ", all().stream().map(Preset::name).toList()) + ")");
+                + String.join(", ", entries().stream().map(e -> e.preset().name()).toList()) + ")");
     }
 
     /**
@@ -72,7 +104,7 @@ public final class Presets {
         String id = modelId.replace('\\', '/');
         String last = id.substring(id.lastIndexOf('/') + 1);
         String key = key(last.isEmpty() ? id : last);
-        for (Entry e : ENTRIES) {
+        for (Entry e : entries()) {
             for (String k : e.keys()) {
                 if (key.contains(k)) {
                     return Optional.of(e.preset());

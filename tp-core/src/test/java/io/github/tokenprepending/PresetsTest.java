@@ -31,6 +31,32 @@ class PresetsTest {
     }
 
     @Test
+    void qwen3SizesFollowTheDefaultDepthRule() {
+        // layer counts of the published Qwen3 configs; numbers by hand: round(27L/32), 1..round(7L/32)
+        assertPreset(Presets.byName("qwen3-0.6b"), "qwen3-0.6b", PromptMethod.PROMPTEOL, 24, 1, 6);
+        assertPreset(Presets.byName("qwen3-1.7b"), "qwen3-1.7b", PromptMethod.PROMPTEOL, 24, 1, 6);
+        assertPreset(Presets.byName("qwen3-4b"), "qwen3-4b", PromptMethod.PROMPTEOL, 30, 1, 8);
+        assertPreset(Presets.byName("qwen3-8b"), "qwen3-8b", PromptMethod.PROMPTEOL, 30, 1, 8);
+        assertPreset(Presets.byName("qwen3-14b"), "qwen3-14b", PromptMethod.PROMPTEOL, 34, 1, 9);
+        assertPreset(Presets.byName("qwen3-32b"), "qwen3-32b", PromptMethod.PROMPTEOL, 54, 1, 14);
+        assertThat(Presets.byDepthRule()).hasSize(6).noneMatch(Presets.all()::contains);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "Qwen/Qwen3-0.6B, qwen3-0.6b",
+        "Qwen/Qwen3-0.6B-Base, qwen3-0.6b",
+        "Qwen/Qwen3-1.7B, qwen3-1.7b",
+        "Qwen/Qwen3-4B, qwen3-4b",
+        "Qwen/Qwen3-8B, qwen3-8b",
+        "Qwen/Qwen3-14B, qwen3-14b",
+        "Qwen/Qwen3-32B, qwen3-32b",
+    })
+    void forModelFindsQwen3Ids(String id, String preset) {
+        assertThat(Presets.forModel(id)).map(Preset::name).contains(preset);
+    }
+
+    @Test
     void byNameIgnoresCaseAndPunctuation() {
         assertPreset(Presets.byName("llama-2-7b"), "llama-2-7b", PromptMethod.PROMPTEOL, 27, 1, 7);
         assertThat(Presets.byName("Llama_2_13B").name()).isEqualTo("llama-2-13b");

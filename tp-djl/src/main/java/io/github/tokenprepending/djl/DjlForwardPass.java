@@ -8,6 +8,7 @@ import io.github.tokenprepending.djl.family.LayerBlock;
 import io.github.tokenprepending.spi.ForwardPass;
 import io.github.tokenprepending.spi.PassPlan;
 import io.github.tokenprepending.spi.TokenBatch;
+import java.util.List;
 
 /**
  * One batch on the device. Layout: rows left-padded to T columns (the last token of every row in column T-1),
@@ -79,20 +80,19 @@ final class DjlForwardPass implements ForwardPass {
             IValue[] tables = model.rope().tables(skip == 0 ? t : s);
             DjlLayerwiseModel.Constants k = model.constants();
             placeholderColumns = own(IValue.from(create(pstColumns, b)));
-            IValue[] args = {
-                own(IValue.from(create(padded.ids(), b, t))),
-                k.embedding(),
-                placeholderColumns,
-                k.placeholder(),
-                own(IValue.from(create(positions, b, t))),
-                own(IValue.from(create(keyPositions, b, s))),
-                own(IValue.from(create(keyValid, b, s))),
-                tables[0],
-                tables[1],
-                k.embedScale(),
-                k.window(),
-            };
-            try (IValue out = model.blocks().call("prepare.pt", args)) {
+            BlockContract.Call prepare = model.blocks().signature("prepare.pt").call()
+                    .set("ids", own(IValue.from(create(padded.ids(), b, t))))
+                    .set("embed_weight", k.embedding())
+                    .set("pst_cols", placeholderColumns)
+                    .set("pst_vector", k.placeholder())
+                    .set("positions", own(IValue.from(create(positions, b, t))))
+                    .set("key_positions", own(IValue.from(create(keyPositions, b, s))))
+                    .set("key_valid", own(IValue.from(create(keyValid, b, s))))
+                    .set("cos_table", tables[0])
+                    .set("sin_table", tables[1])
+                    .set("embed_scale", k.embedScale())
+                    .set("window", k.window());
+            try (IValue out = model.blocks().call(prepare)) {
                 IValue[] parts = out.toIValueTuple();
                 hidden = parts[0].toTensor(manager);
                 cos = own(IValue.from(parts[1].toTensor(manager)));
@@ -147,25 +147,28 @@ final class DjlForwardPass implements ForwardPass {
         LayerBlock block = model.block();
         DjlLayerwiseModel.Constants k = model.constants();
         boolean last = plan.lastTokenOnly() && layer == plan.layers() - 1;
-        IValue[] extras = model.layerExtras(layer);
-        IValue[] args = new IValue[13 + extras.length];
         try (IValue h = IValue.from(hidden)) {
-            args[0] = h;
-            args[1] = cos;
-            args[2] = sin;
-            args[3] = block.usesSlidingWindow(layer) ? windowMask : mask;
-            args[4] = prefix == null ? k.emptyPast() : prefix.keys(layer);
-            args[5] = prefix == null ? k.emptyPast() : prefix.values(layer);
-            args[6] = prefixLength;
-            args[7] = model.layerWeights(layer);
-            args[8] = k.eps();
-            args[9] = placeholderColumns;
-            args[10] = pending ? k.yes() : k.no();
-            args[11] = last ? k.yes() : k.no();
-            args[12] = k.activation();
-            System.arraycopy(extras, 0, args, 13, extras.length);
+            BlockContract.Call call = model.layerSignature().call()
+                    .set("h", h)
+                    .set("cos", cos)
+                    .set("sin", sin)
+                    .set("mask", block.usesSlidingWindow(layer) ? windowMask : mask)
+                    .set("past_k", prefix == null ? k.emptyPast() : prefix.keys(layer))
+                    .set("past_v", prefix == null ? k.emptyPast() : prefix.values(layer))
+                    .set("prefix_len", prefixLength)
+                    .set("eps", k.eps())
+                    .set("pst_cols", placeholderColumns)
+                    .set("replace", pending ? k.yes() : k.no())
+                    .set("last_only", last ? k.yes() : k.no())
+                    .set("act", k.activation());
+            List<String> slots = model.layerSignature().weights();
+            IValue[] weights = model.layerWeights(layer);
+            for (int w = 0; w < weights.length; w++) {
+                call.set(slots.get(w), weights[w]);
+            }
+            model.layerExtras(layer).forEach(call::set);
             PtNDArray[] keysAndValues = null;
-            try (IValue out = model.blocks().call(block.resource(), args)) {
+            try (IValue out = model.blocks().call(call)) {
                 IValue[] parts = out.toIValueTuple();
                 PtNDArray next = parts[0].toTensor(manager);
                 if (keepKeys) {
@@ -222,8 +225,12 @@ final class DjlForwardPass implements ForwardPass {
         try (PtNDArray colArray = create(cols, b);
                 IValue hv = IValue.from(hidden);
                 IValue cv = IValue.from(colArray);
-                IValue out = model.blocks().call("pool.pt", hv, cv, k.finalNormWeight(), k.eps(),
-                        norm ? k.finalNormCode() : k.noNorm());
+                IValue out = model.blocks().call(model.blocks().signature("pool.pt").call()
+                        .set("h", hv)
+                        .set("cols", cv)
+                        .set("norm_weight", k.finalNormWeight())
+                        .set("eps", k.eps())
+                        .set("norm", norm ? k.finalNormCode() : k.noNorm()));
                 PtNDArray rows = out.toTensor(manager)) {
             float[] flat = rows.toFloatArray();
             float[][] result = new float[b][h];

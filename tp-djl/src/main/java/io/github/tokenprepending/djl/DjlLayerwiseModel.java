@@ -13,11 +13,11 @@ import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.IValue;
 import io.github.tokenprepending.DType;
 import io.github.tokenprepending.PlaceholderInit;
+import io.github.tokenprepending.djl.family.Architecture;
 import io.github.tokenprepending.djl.family.BlockInput;
 import io.github.tokenprepending.djl.family.DecoderSpec;
 import io.github.tokenprepending.djl.family.LayerBlock;
 import io.github.tokenprepending.djl.family.LayerWeight;
-import io.github.tokenprepending.djl.family.ModelFamily;
 import io.github.tokenprepending.spi.ForwardPass;
 import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.ModelInfo;
@@ -28,7 +28,9 @@ import io.github.tokenprepending.spi.TextTokenizer;
 import io.github.tokenprepending.spi.TokenBatch;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 
@@ -40,9 +42,10 @@ import java.util.Random;
  * <p>Thread-safe: passes and prefix caches own their tensors; the weights are read-only.
  */
 public final class DjlLayerwiseModel implements LayerwiseModel {
-    private final ModelFamily family;
+    private final Architecture architecture;
     private final DecoderSpec spec;
     private final LayerBlock block;
+    private final BlockContract.Signature layerSignature;
     private final TextTokenizer tokenizer;
     private final DType dtype;
     private final String deviceName;
@@ -53,8 +56,8 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
     private final PtNDArray finalNorm;
     private final PtNDArray emptyPast;
     private final List<IValue> owned = new ArrayList<>();
-    private final IValue[] layerWeights;
-    private final IValue[][] layerExtras;
+    private final IValue[][] layerWeights;
+    private final List<Map<String, IValue>> layerExtras;
     private final Constants constants;
     private final RopeTables rope;
     private final Object lifecycle = new Object();
@@ -67,11 +70,12 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
             IValue embedScale, IValue window) {
     }
 
-    private DjlLayerwiseModel(ModelFamily family, DecoderSpec spec, WeightSource weights, TextTokenizer tokenizer,
+    private DjlLayerwiseModel(Architecture architecture, WeightSource weights, TextTokenizer tokenizer,
             ModelOptions options, Device device) throws IOException {
-        this.family = family;
-        this.spec = spec;
-        this.block = family.block(spec);
+        this.architecture = architecture;
+        this.spec = architecture.spec();
+        this.block = architecture.block();
+        this.layerSignature = BlockContract.bundled().block(block.resource());
         this.tokenizer = tokenizer;
         this.deviceName = options.device();
         this.dtype = options.dtype() != null ? options.dtype() : device.isGpu() ? DType.BFLOAT16 : DType.FLOAT32;
@@ -80,30 +84,31 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
         this.rope = new RopeTables(spec, blocks, manager);
         try {
             long h = spec.hiddenSize();
-            NDArray rawEmbedding = weights.load(family.embeddingWeight(), new long[] {spec.vocabSize(), h}, manager);
+            NDArray rawEmbedding = weights.load(architecture.embeddingWeight(), new long[] {spec.vocabSize(), h},
+                    manager);
             this.placeholderVector = placeholderVector(options.placeholder(), rawEmbedding, tokenizer.placeholderId());
             this.embedding = cast(rawEmbedding);
-            this.finalNorm = cast(weights.load(family.finalNormWeight(), new long[] {h}, manager));
-            this.layerWeights = new IValue[spec.numLayers()];
-            this.layerExtras = new IValue[spec.numLayers()][];
+            this.finalNorm = cast(weights.load(architecture.finalNormWeight(), new long[] {h}, manager));
+            this.layerWeights = new IValue[spec.numLayers()][];
+            this.layerExtras = new ArrayList<>();
             for (int layer = 0; layer < spec.numLayers(); layer++) {
-                layerWeights[layer] = own(IValue.listFrom(loadLayer(weights, layer)));
-                double[] extras = block.extraArguments(layer);
-                layerExtras[layer] = new IValue[extras.length];
-                for (int e = 0; e < extras.length; e++) {
-                    layerExtras[layer][e] = own(IValue.from(extras[e]));
+                layerWeights[layer] = loadLayer(weights, layer);
+                Map<String, IValue> extras = new LinkedHashMap<>();
+                for (Map.Entry<String, Double> e : block.extraArguments(layer).entrySet()) {
+                    extras.put(e.getKey(), own(IValue.from(e.getValue())));
                 }
+                layerExtras.add(extras);
             }
             this.emptyPast = cast((PtNDArray) manager.zeros(new Shape(1, spec.numKvHeads(), 0, spec.headDim())));
             this.constants = new Constants(
                     own(IValue.from(spec.rmsEps())),
-                    own(IValue.from((long) spec.activation().code())),
+                    own(IValue.from(BlockContract.bundled().code("activation", spec.activation()))),
                     own(IValue.from(true)),
                     own(IValue.from(false)),
                     own(IValue.from(emptyPast)),
                     own(IValue.from(finalNorm)),
-                    own(IValue.from(0L)),
-                    own(IValue.from((long) block.finalNorm().code())),
+                    own(IValue.from(BlockContract.bundled().code("norm", "none"))),
+                    own(IValue.from(BlockContract.bundled().code("norm", block.finalNorm()))),
                     own(IValue.from(embedding)),
                     own(IValue.from(placeholderVector)),
                     own(IValue.from(spec.embedScale())),
@@ -115,22 +120,20 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
     }
 
     /**
-     * Builds a model from a family, its architecture, a weight source and a tokenizer. The weights are copied to
-     * the device (cast to the compute dtype); the source may be closed afterwards. The tokenizer is owned by
-     * the model.
+     * Builds a model from an architecture (what a family read from config.json), a weight source and a tokenizer.
+     * The weights are copied to the device (cast to the compute dtype); the source may be closed afterwards. The
+     * tokenizer is owned by the model.
      *
-     * @param family the family plug-in
-     * @param spec the architecture
+     * @param architecture the family's reading of the checkpoint
      * @param weights where the tensors come from
      * @param tokenizer the tokenizer (owned from now on)
      * @param options device, dtype, placeholder vector
      * @return the model
      * @throws IOException if a weight is missing or malformed
      */
-    public static DjlLayerwiseModel create(ModelFamily family, DecoderSpec spec, WeightSource weights,
+    public static DjlLayerwiseModel create(Architecture architecture, WeightSource weights,
             TextTokenizer tokenizer, ModelOptions options) throws IOException {
-        Objects.requireNonNull(family, "family");
-        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(architecture, "architecture");
         Objects.requireNonNull(weights, "weights");
         Objects.requireNonNull(tokenizer, "tokenizer");
         Objects.requireNonNull(options, "options");
@@ -145,20 +148,27 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
                             + " README) or the cpu device");
                 }
             }
-            return new DjlLayerwiseModel(family, spec, weights, tokenizer, options, device);
+            return new DjlLayerwiseModel(architecture, weights, tokenizer, options, device);
         } catch (IOException | RuntimeException e) {
             tokenizer.close();
             throw e;
         }
     }
 
-    private PtNDArray[] loadLayer(WeightSource weights, int layer) throws IOException {
-        List<BlockInput> inputs = family.layerInputs(spec, layer);
-        PtNDArray[] arrays = new PtNDArray[inputs.size()];
-        for (int i = 0; i < arrays.length; i++) {
-            arrays[i] = cast(load(weights, inputs.get(i)));
+    /** Loads a layer's weights, one IValue per weight slot of the block, in the manifest's slot order. */
+    private IValue[] loadLayer(WeightSource weights, int layer) throws IOException {
+        List<BlockInput> inputs = architecture.layerInputs(layer);
+        List<String> slots = layerSignature.weights();
+        List<String> given = inputs.stream().map(BlockInput::slot).toList();
+        if (!given.equals(slots)) {
+            throw new IllegalStateException(architecture.family() + " fills weight slots " + given + " of "
+                    + block.resource() + ", whose manifest lists " + slots);
         }
-        return arrays;
+        IValue[] values = new IValue[inputs.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = own(IValue.from(cast(load(weights, inputs.get(i)))));
+        }
+        return values;
     }
 
     /** Loads a block input's tensors and stacks them along the first dimension (zeros for a missing optional part). */
@@ -212,19 +222,11 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
                 || dtype == DType.FLOAT16 && source.getDataType() == DataType.FLOAT16) {
             return source;
         }
-        try (IValue in = IValue.from(source); IValue code = IValue.from((long) dtypeCode(dtype));
-                IValue out = blocks.call("cast.pt", in, code)) {
+        try (IValue in = IValue.from(source); IValue code = IValue.from(BlockContract.bundled().code("dtype", dtype));
+                IValue out = blocks.call(blocks.signature("cast.pt").call().set("x", in).set("dtype", code))) {
             PtNDArray result = out.toTensor(manager);
             source.close();
             return result;
-        }
-    }
-
-    static int dtypeCode(DType dtype) {
-        switch (dtype) {
-            case FLOAT16: return 1;
-            case BFLOAT16: return 2;
-            default: return 0;
         }
     }
 
@@ -235,7 +237,7 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
 
     @Override
     public ModelInfo info() {
-        return new ModelInfo(family.name(), spec.modelType(), spec.numLayers(), spec.hiddenSize(), spec.vocabSize(),
+        return new ModelInfo(architecture.family(), spec.modelType(), spec.numLayers(), spec.hiddenSize(), spec.vocabSize(),
                 spec.maxPositions(), tokenizer.placeholderId(), spec.bosId(), dtype, deviceName);
     }
 
@@ -317,12 +319,19 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
         return block;
     }
 
-    IValue layerWeights(int layer) {
+    /** @return the layer block's signature (argument and weight slot names) */
+    BlockContract.Signature layerSignature() {
+        return layerSignature;
+    }
+
+    /** @return a layer's weights, in the order of {@link #layerSignature()}'s weight slots */
+    IValue[] layerWeights(int layer) {
         return layerWeights[layer];
     }
 
-    IValue[] layerExtras(int layer) {
-        return layerExtras[layer];
+    /** @return a layer's extra arguments by name ({@link LayerBlock#extraArguments}) */
+    Map<String, IValue> layerExtras(int layer) {
+        return layerExtras.get(layer);
     }
 
     Constants constants() {
@@ -396,7 +405,7 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
 
     @Override
     public String toString() {
-        return family.name() + " (" + spec.modelType() + ", " + spec.numLayers() + " layers, hidden "
+        return architecture.family() + " (" + spec.modelType() + ", " + spec.numLayers() + " layers, hidden "
                 + spec.hiddenSize() + ", " + dtype + " on " + deviceName + ")";
     }
 }

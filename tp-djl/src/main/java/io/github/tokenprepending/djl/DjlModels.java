@@ -2,7 +2,7 @@ package io.github.tokenprepending.djl;
 
 import io.github.tokenprepending.djl.checkpoint.CheckpointException;
 import io.github.tokenprepending.djl.checkpoint.HfConfig;
-import io.github.tokenprepending.djl.family.DecoderSpec;
+import io.github.tokenprepending.djl.family.Architecture;
 import io.github.tokenprepending.djl.family.ModelFamilies;
 import io.github.tokenprepending.djl.family.ModelFamily;
 import io.github.tokenprepending.djl.tokenizer.HfTextTokenizer;
@@ -11,7 +11,7 @@ import io.github.tokenprepending.spi.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** Loads HuggingFace checkpoint directories as {@link DjlLayerwiseModel}s. */
+/** Loads HuggingFace checkpoint directories as {@link DjlLayerwiseModel}s; config.json is read once per load. */
 public final class DjlModels {
     private DjlModels() {
     }
@@ -23,9 +23,8 @@ public final class DjlModels {
      */
     public static ModelFamily family(Path dir) throws IOException {
         HfConfig config = HfConfig.read(dir);
-        String type = config.modelType();
         try {
-            return ModelFamilies.forModelType(type);
+            return ModelFamilies.forModelType(config.modelType());
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(config.path(), e.getMessage());
         }
@@ -41,8 +40,8 @@ public final class DjlModels {
      * @throws IOException naming the file and the problem
      */
     public static DjlLayerwiseModel load(Path dir, ModelOptions options) throws IOException {
-        family(dir);
-        return load(dir, HfTextTokenizer.load(dir), options);
+        Architecture architecture = ModelFamilies.architecture(HfConfig.read(dir));
+        return load(dir, architecture, HfTextTokenizer.load(dir), options);
     }
 
     /**
@@ -55,18 +54,20 @@ public final class DjlModels {
      * @throws IOException naming the file and the problem
      */
     public static DjlLayerwiseModel load(Path dir, TextTokenizer tokenizer, ModelOptions options) throws IOException {
+        Architecture architecture;
         try {
-            HfConfig config = HfConfig.read(dir);
-            ModelFamily family = family(dir);
-            DecoderSpec spec;
-            try {
-                spec = family.spec(config);
-            } catch (IllegalArgumentException e) {
-                throw new CheckpointException(config.path(), e.getMessage());
-            }
-            try (CheckpointWeights weights = CheckpointWeights.open(dir)) {
-                return DjlLayerwiseModel.create(family, spec, weights, tokenizer, options);
-            }
+            architecture = ModelFamilies.architecture(HfConfig.read(dir));
+        } catch (IOException | RuntimeException e) {
+            tokenizer.close();
+            throw e;
+        }
+        return load(dir, architecture, tokenizer, options);
+    }
+
+    private static DjlLayerwiseModel load(Path dir, Architecture architecture, TextTokenizer tokenizer,
+            ModelOptions options) throws IOException {
+        try (CheckpointWeights weights = CheckpointWeights.open(dir)) {
+            return DjlLayerwiseModel.create(architecture, weights, tokenizer, options);
         } catch (IOException | RuntimeException e) {
             tokenizer.close();
             throw e;

@@ -42,12 +42,18 @@ final class RopeTables implements AutoCloseable {
 
     private void grow(int positions) {
         RopeSpec r = spec.rope();
+        BlockContract.Call call = blocks.signature("rope.pt").call();
         IValue[] args = {
-            IValue.from((long) spec.headDim()), IValue.from(r.theta()), IValue.from((long) r.type().code()),
-            IValue.from(r.factor()), IValue.from(r.lowFreqFactor()), IValue.from(r.highFreqFactor()),
-            IValue.from((long) r.originalMaxPositions()), IValue.from((long) positions)
+            set(call, "head_dim", IValue.from((long) spec.headDim())),
+            set(call, "base", IValue.from(r.theta())),
+            set(call, "rope_type", IValue.from(BlockContract.bundled().code("rope_type", r.type()))),
+            set(call, "factor", IValue.from(r.factor())),
+            set(call, "low_freq_factor", IValue.from(r.lowFreqFactor())),
+            set(call, "high_freq_factor", IValue.from(r.highFreqFactor())),
+            set(call, "original_max", IValue.from((long) r.originalMaxPositions())),
+            set(call, "positions", IValue.from((long) positions))
         };
-        try (IValue out = blocks.call("rope.pt", args)) {
+        try (IValue out = blocks.call(call)) {
             IValue[] parts = out.toIValueTuple();
             // keep the tensors alive in the model's manager; the IValues reference them
             cos = IValue.from(parts[1].toTensor(manager));
@@ -63,6 +69,11 @@ final class RopeTables implements AutoCloseable {
                 a.close();
             }
         }
+    }
+
+    private static IValue set(BlockContract.Call call, String name, IValue value) {
+        call.set(name, value);
+        return value;
     }
 
     @Override

@@ -1,9 +1,7 @@
 package io.github.tokenprepending.djl;
 
-import io.github.tokenprepending.djl.family.Activation;
 import io.github.tokenprepending.djl.family.DecoderSpec;
-import io.github.tokenprepending.djl.family.ModelFamilies;
-import io.github.tokenprepending.djl.family.ModelFamily;
+import io.github.tokenprepending.djl.family.LlamaLike;
 import io.github.tokenprepending.djl.family.RopeSpec;
 import io.github.tokenprepending.spi.ModelOptions;
 import io.github.tokenprepending.spi.TextTokenizer;
@@ -60,11 +58,21 @@ public final class SyntheticModels {
         int heads = number(values, "heads", -1);
         int headDim = number(values, "head-dim", hidden / Math.max(1, heads));
         int intermediate = number(values, "intermediate", Math.round(hidden * 8f / 3f / 32f) * 32);
-        return new DecoderSpec("llama", hidden, layers, heads, number(values, "kv-heads", heads), headDim,
-                intermediate, number(values, "vocab", 32001), number(values, "max-positions", 4096), 1e-5,
-                RopeSpec.plain(values.containsKey("rope-theta") ? Double.parseDouble(values.get("rope-theta"))
-                        : 10000.0),
-                Activation.SILU, 1.0, false, false, 0, Math.pow(headDim, -0.5), 0, 1);
+        return DecoderSpec.builder()
+                .modelType("llama")
+                .hiddenSize(hidden)
+                .numLayers(layers)
+                .numHeads(heads)
+                .numKvHeads(number(values, "kv-heads", heads))
+                .headDim(headDim)
+                .intermediateSize(intermediate)
+                .vocabSize(number(values, "vocab", 32001))
+                .maxPositions(number(values, "max-positions", 4096))
+                .rmsEps(1e-5)
+                .rope(RopeSpec.plain(values.containsKey("rope-theta") ? Double.parseDouble(values.get("rope-theta"))
+                        : 10000.0))
+                .bosId(1)
+                .build();
     }
 
     private static int number(Map<String, String> values, String key, int defaultValue) {
@@ -97,9 +105,9 @@ public final class SyntheticModels {
      */
     public static DjlLayerwiseModel create(DecoderSpec spec, TextTokenizer tokenizer, ModelOptions options,
             long seed) throws IOException {
-        ModelFamily family = ModelFamilies.forModelType(spec.modelType());
         try (SyntheticWeights weights = new SyntheticWeights(seed)) {
-            return DjlLayerwiseModel.create(family, spec, weights, tokenizer, options);
+            return DjlLayerwiseModel.create(LlamaLike.architecture("llama", spec, LlamaLike.block(0), false), weights,
+                    tokenizer, options);
         }
     }
 }

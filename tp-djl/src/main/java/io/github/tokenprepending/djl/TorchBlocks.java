@@ -12,10 +12,11 @@ import java.util.Map;
 
 /**
  * The TorchScript blocks of {@code tp-djl} (exported by {@code src/main/python/export_blocks.py}), loaded once per
- * model onto its device. Blocks hold no weights; they are called with IValue arguments.
+ * model onto its device. Blocks hold no weights; they are called with IValue arguments set by name
+ * ({@link BlockContract}).
  */
 final class TorchBlocks implements AutoCloseable {
-    private static final String ROOT = "/io/github/tokenprepending/djl/blocks/";
+    private static final String ROOT = BlockContract.ROOT;
 
     private final PtNDManager manager;
     private final Map<String, PtSymbolBlock> blocks = new HashMap<>();
@@ -46,14 +47,22 @@ final class TorchBlocks implements AutoCloseable {
     }
 
     /**
+     * @param name a block file name
+     * @return its signature in the blocks' manifest
+     */
+    BlockContract.Signature signature(String name) {
+        return BlockContract.bundled().block(name);
+    }
+
+    /**
      * Runs a block and returns its IValue result; the caller closes it.
      *
-     * @param name the block
-     * @param args the arguments (not closed here)
+     * @param call the block's arguments, set by name (not closed here)
      * @return the result
      */
-    IValue call(String name, IValue... args) {
-        return get(name).forward(args);
+    IValue call(BlockContract.Call call) {
+        IValue[] values = call.values();
+        return get(call.file()).forward(values);
     }
 
     @Override

@@ -14,7 +14,7 @@ public final class GoldenModels {
     }
 
     /**
-     * @param name a bundled golden set: llama, llama3, qwen2, gemma2 or stories260K-hf
+     * @param name a bundled golden set: llama, llama3, qwen2, qwen3, gemma2 or stories260K-hf
      * @return its model directory
      */
     public static Path dir(String name) {

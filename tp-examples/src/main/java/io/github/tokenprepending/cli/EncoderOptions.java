@@ -45,8 +45,8 @@ final class EncoderOptions {
         boolean offline;
 
         @Option(names = "--preset", paramLabel = "NAME", order = 4,
-                description = "the paper's settings for llama-2-7b, llama-2-13b, llama-3-8b, qwen2-7b or gemma2-9b,"
-                        + " or default (default: chosen from the model id)")
+                description = "the paper's settings for llama-2-7b, llama-2-13b, llama-3-8b, qwen2-7b or gemma2-9b;"
+                        + " qwen3-0.6b .. qwen3-32b (depth rule); or default (default: chosen from the model id)")
         String preset;
 
         @Option(names = "--tp", arity = "2", paramLabel = "START EXIT", hideParamSyntax = true, order = 5,

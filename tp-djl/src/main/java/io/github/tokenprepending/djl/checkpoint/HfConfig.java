@@ -2,8 +2,12 @@ package io.github.tokenprepending.djl.checkpoint;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +22,8 @@ import java.util.OptionalInt;
  * A HuggingFace {@code config.json}. A field set to JSON {@code null} counts as absent. Getters check types
  * when called and throw a {@link CheckpointException} naming the file and the field, e.g.
  * {@code .../config.json: 'num_hidden_layers' must be a positive integer, got "x"}. Defaults that differ between
- * model families (e.g. {@code tie_word_embeddings}) are the caller's to pass.
+ * model families (e.g. {@code tie_word_embeddings}) are the caller's to pass. This class reads the fields every
+ * family shares; a family binds its own fields to a small typed config with {@link #bind(Class)}.
  */
 public final class HfConfig {
 
@@ -28,6 +33,13 @@ public final class HfConfig {
     /** Python's {@code json} writes {@code NaN} and {@code Infinity}; accept them as it does. */
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
+
+    /** Binds family configs: unknown fields ignored, no coercion ("8" is not a number, 8.5 not an integer). */
+    private static final ObjectMapper BINDER = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .build();
 
     private final Path path;
@@ -78,6 +90,52 @@ public final class HfConfig {
      */
     public boolean has(String field) {
         return value(root, field) != null;
+    }
+
+    /**
+     * Binds config.json to a family's typed config, for example a record whose components carry
+     * {@code @JsonProperty("query_pre_attn_scalar")}. Unknown fields are ignored; absent and null fields bind to
+     * null (use boxed types); a record constructor's {@link IllegalArgumentException} becomes the error message.
+     *
+     * @param type the config type
+     * @param <T> the config type
+     * @return the bound config
+     * @throws CheckpointException naming config.json and the field with a wrong type or value
+     */
+    public <T> T bind(Class<T> type) throws CheckpointException {
+        try {
+            return BINDER.treeToValue(root, type);
+        } catch (ValueInstantiationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new CheckpointException(path, cause.getMessage(), e);
+        } catch (MismatchedInputException e) {
+            String field = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
+                    : "[" + r.getIndex() + "]").reduce((a, b) -> a + "." + b).orElse("?");
+            JsonNode value = e.getPath().isEmpty() ? null : root.at("/" + field.replace('.', '/'));
+            throw new CheckpointException(path, "'" + field + "' must be " + describe(e.getTargetType())
+                    + ", got " + value, e);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new CheckpointException(path, "cannot read as " + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String describe(Class<?> target) {
+        if (target == null) {
+            return "of another type";
+        }
+        if (target == Integer.class || target == int.class || target == Long.class || target == long.class) {
+            return "an integer";
+        }
+        if (target == Double.class || target == double.class || target == Float.class || target == float.class) {
+            return "a number";
+        }
+        if (target == Boolean.class || target == boolean.class) {
+            return "true or false";
+        }
+        if (target == String.class) {
+            return "a string";
+        }
+        return "a " + target.getSimpleName();
     }
 
     // ---- generic accessors ----
@@ -344,55 +402,15 @@ public final class HfConfig {
         return optBoolean("tie_word_embeddings", defaultValue);
     }
 
-    /** @return {@code attention_bias}, by default false (Qwen2 has no such field: its q/k/v always have biases) */
-    public boolean attentionBias() throws CheckpointException {
-        return optBoolean("attention_bias", false);
-    }
-
-    /** @return {@code mlp_bias}, by default false */
-    public boolean mlpBias() throws CheckpointException {
-        return optBoolean("mlp_bias", false);
-    }
-
-    /** @return {@code hidden_act} (Llama, Qwen2; default {@code silu} there) */
+    /** @return {@code hidden_act} (Llama-like families; their default is {@code silu}) */
     public Optional<String> hiddenAct() throws CheckpointException {
         return optString("hidden_act");
-    }
-
-    /** @return {@code hidden_activation} (Gemma2; default {@code gelu_pytorch_tanh} there) */
-    public Optional<String> hiddenActivation() throws CheckpointException {
-        return optString("hidden_activation");
     }
 
     /** @return {@code torch_dtype}, else {@code dtype} (newer transformers), e.g. {@code bfloat16} */
     public Optional<String> torchDtype() throws CheckpointException {
         Optional<String> dtype = optString("torch_dtype");
         return dtype.isPresent() ? dtype : optString("dtype");
-    }
-
-    /** @return Gemma2's {@code query_pre_attn_scalar} (its default there: 256) */
-    public OptionalDouble queryPreAttnScalar() throws CheckpointException {
-        return doubleAt(root, "query_pre_attn_scalar", "query_pre_attn_scalar", true);
-    }
-
-    /** @return Gemma2's {@code attn_logit_softcapping}; empty when absent or null (no capping) */
-    public OptionalDouble attnLogitSoftcapping() throws CheckpointException {
-        return doubleAt(root, "attn_logit_softcapping", "attn_logit_softcapping", true);
-    }
-
-    /** @return Gemma2's {@code final_logit_softcapping}; empty when absent or null (no capping) */
-    public OptionalDouble finalLogitSoftcapping() throws CheckpointException {
-        return doubleAt(root, "final_logit_softcapping", "final_logit_softcapping", true);
-    }
-
-    /** @return {@code sliding_window}; empty when absent or null (Qwen2 also needs {@link #useSlidingWindow()}) */
-    public OptionalInt slidingWindow() throws CheckpointException {
-        return intAt(root, "sliding_window", "sliding_window", true);
-    }
-
-    /** @return Qwen2's {@code use_sliding_window}, by default false */
-    public boolean useSlidingWindow() throws CheckpointException {
-        return optBoolean("use_sliding_window", false);
     }
 
     /** @return {@code bos_token_id}; empty when absent or null */

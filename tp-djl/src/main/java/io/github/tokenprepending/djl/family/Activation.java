@@ -2,25 +2,14 @@ package io.github.tokenprepending.djl.family;
 
 import java.util.Locale;
 
-/** MLP activations of the supported families. */
+/** MLP activations of the supported families (their codes: the blocks' manifest, by lower-case name). */
 public enum Activation {
     /** SiLU (Llama, Mistral, Qwen2). */
-    SILU(0),
+    SILU,
     /** GELU with the tanh approximation ({@code gelu_pytorch_tanh}, Gemma2). */
-    GELU_TANH(1),
+    GELU_TANH,
     /** Exact GELU. */
-    GELU(2);
-
-    private final int code;
-
-    Activation(int code) {
-        this.code = code;
-    }
-
-    /** @return the code the layer blocks take */
-    public int code() {
-        return code;
-    }
+    GELU;
 
     /**
      * @param hfName {@code hidden_act} / {@code hidden_activation} of config.json

@@ -12,6 +12,27 @@ public final class HfSpecs {
     }
 
     /**
+     * @param config config.json
+     * @param defaultMaxPositions the family's {@code max_position_embeddings} default
+     * @return a builder with the fields every family reads alike: model_type, hidden, layers, heads, kv heads,
+     *     intermediate, vocab, max positions, {@code rms_norm_eps}, {@code bos_token_id}
+     * @throws CheckpointException naming the field that is missing or malformed
+     */
+    public static DecoderSpec.Builder common(HfConfig config, int defaultMaxPositions) throws CheckpointException {
+        return DecoderSpec.builder()
+                .modelType(config.modelType())
+                .hiddenSize(config.hiddenSize())
+                .numLayers(config.numHiddenLayers())
+                .numHeads(config.numAttentionHeads())
+                .numKvHeads(config.numKeyValueHeads())
+                .intermediateSize(config.intermediateSize())
+                .vocabSize(config.vocabSize())
+                .maxPositions(config.maxPositionEmbeddings(defaultMaxPositions))
+                .rmsEps(config.rmsNormEps())
+                .bosId(config.bosTokenId().orElse(-1));
+    }
+
+    /**
      * Reads {@code rope_theta} and {@code rope_scaling}. Supported scalings: none, {@code linear}, {@code llama3},
      * and {@code dynamic} (identical to none within {@code max_position_embeddings}, which the encoder's default
      * token limit never exceeds).

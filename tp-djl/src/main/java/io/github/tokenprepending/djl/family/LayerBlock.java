@@ -1,34 +1,21 @@
 package io.github.tokenprepending.djl.family;
 
+import java.util.Map;
+
 /**
  * How a family's decoder layers run: which TorchScript block, which final norm, and the per-layer arguments
- * beyond the common ones.
- *
- * <p>Every layer block takes, in this order: hidden states, rotary cos, sin, the attention mask, cached prefix
- * keys and values, the prefix length, the layer's weights (in {@link ModelFamily#layerInputs} order), the norm
- * epsilon, the {@code <PST>} columns, whether to apply the Token Prepending step first, whether only the last
- * column's output is needed, the activation code, then {@link #extraArguments(int)}. It returns the new hidden
- * states and the layer's keys and values.
+ * beyond the common ones. The block's arguments are named in {@code blocks/manifest.json}; the common ones
+ * (hidden states, rotary tables, masks, prefix keys, the {@code <PST>} columns, ...) are filled by the forward
+ * pass, the weights from {@link Architecture#layerInputs} by slot name, and {@link #extraArguments} by name.
  */
 public interface LayerBlock {
 
-    /** The model's final norm. */
+    /** The model's final norm (named like the manifest's {@code norm} codes). */
     enum FinalNorm {
-        /** {@code w * x / rms(x)} (Llama, Qwen2). */
-        RMS(1),
+        /** {@code w * x / rms(x)} (Llama, Qwen2, Qwen3). */
+        RMS,
         /** {@code (1 + w) * x / rms(x)} (Gemma). */
-        RMS_UNIT_OFFSET(2);
-
-        private final int code;
-
-        FinalNorm(int code) {
-            this.code = code;
-        }
-
-        /** @return the code the pool block takes */
-        public int code() {
-            return code;
-        }
+        RMS_UNIT_OFFSET
     }
 
     /** @return the TorchScript file in tp-djl's blocks folder ({@code llama_layer.pt}) */
@@ -52,9 +39,9 @@ public interface LayerBlock {
 
     /**
      * @param layer a decoder layer
-     * @return float arguments appended after the common ones (Gemma2: attention scale and logit soft-cap)
+     * @return float arguments by name beyond the common ones (Gemma2: {@code scale} and {@code softcap})
      */
-    default double[] extraArguments(int layer) {
-        return new double[0];
+    default Map<String, Double> extraArguments(int layer) {
+        return Map.of();
     }
 }

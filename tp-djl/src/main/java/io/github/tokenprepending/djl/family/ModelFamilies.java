@@ -1,5 +1,7 @@
 package io.github.tokenprepending.djl.family;
 
+import io.github.tokenprepending.djl.checkpoint.CheckpointException;
+import io.github.tokenprepending.djl.checkpoint.HfConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -30,5 +32,26 @@ public final class ModelFamilies {
         }
         throw new IllegalArgumentException("unsupported model_type '" + modelType + "' (families: "
                 + String.join(", ", families.stream().map(ModelFamily::name).toList()) + ")");
+    }
+
+    /**
+     * Picks the family of a config.json and lets it read the architecture.
+     *
+     * @param config config.json
+     * @return the architecture
+     * @throws CheckpointException naming config.json and the unsupported type or bad field
+     */
+    public static Architecture architecture(HfConfig config) throws CheckpointException {
+        ModelFamily family;
+        try {
+            family = forModelType(config.modelType());
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(config.path(), e.getMessage());
+        }
+        try {
+            return family.architecture(config);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(config.path(), e.getMessage(), e);
+        }
     }
 }

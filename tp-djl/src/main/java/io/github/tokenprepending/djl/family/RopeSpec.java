@@ -13,25 +13,14 @@ package io.github.tokenprepending.djl.family;
 public record RopeSpec(double theta, Type type, double factor, double lowFreqFactor, double highFreqFactor,
         int originalMaxPositions) {
 
-    /** How inv_freq is derived from the base, as in HF's {@code ROPE_INIT_FUNCTIONS}. */
+    /** How inv_freq is derived from the base, as in HF's {@code ROPE_INIT_FUNCTIONS} (codes: the blocks' manifest). */
     public enum Type {
         /** {@code 1 / theta^(2i/d)}. */
-        DEFAULT(0),
+        DEFAULT,
         /** Default divided by {@code factor} (positions interpolated). */
-        LINEAR(1),
+        LINEAR,
         /** Llama-3.1's wavelength-dependent scaling. */
-        LLAMA3(2);
-
-        private final int code;
-
-        Type(int code) {
-            this.code = code;
-        }
-
-        /** @return the code the rope block takes */
-        public int code() {
-            return code;
-        }
+        LLAMA3
     }
 
     /**

@@ -36,15 +36,15 @@ class HfConfigTest {
         assertThat(c.ropeScaling()).isEmpty();
         assertThat(c.maxPositionEmbeddings(2048)).isEqualTo(256);
         assertThat(c.tieWordEmbeddings(true)).isFalse();
-        assertThat(c.attentionBias()).isFalse();
-        assertThat(c.mlpBias()).isFalse();
+        assertThat(c.optBoolean("attention_bias", false)).isFalse();
+        assertThat(c.optBoolean("mlp_bias", false)).isFalse();
         assertThat(c.hiddenAct()).contains("silu");
-        assertThat(c.hiddenActivation()).isEmpty();
+        assertThat(c.optString("hidden_activation")).isEmpty();
         assertThat(c.torchDtype()).contains("float32");
         assertThat(c.bosTokenId()).hasValue(1);
         assertThat(c.eosTokenIds()).containsExactly(2);
         assertThat(c.padTokenId()).hasValue(0);
-        assertThat(c.slidingWindow()).isEmpty();
+        assertThat(c.optInt("sliding_window")).isEmpty();
         assertThat(c.optInt("pretraining_tp", 9)).isEqualTo(1);
         assertThat(c.optDouble("initializer_range", 0)).isEqualTo(0.02);
         assertThat(c.json().get("architectures").get(0).asText()).isEqualTo("LlamaForCausalLM");
@@ -71,8 +71,8 @@ class HfConfigTest {
         assertThat(c.has("attention_bias")).isFalse();
         assertThat(c.bosTokenId()).isEmpty();
         assertThat(c.eosTokenIds()).containsExactly(2);
-        assertThat(c.slidingWindow()).isEmpty();
-        assertThat(c.useSlidingWindow()).isFalse();
+        assertThat(c.optInt("sliding_window")).isEmpty();
+        assertThat(c.optBoolean("use_sliding_window", false)).isFalse();
         assertThat(c.optInt("max_window_layers", 0)).isEqualTo(5);
         assertThat(c.tieWordEmbeddings(true)).isFalse();
     }
@@ -84,11 +84,11 @@ class HfConfigTest {
         assertThat(c.numHiddenLayers()).isEqualTo(6);
         assertThat(c.headDim()).isEqualTo(32);
         assertThat(c.hiddenSize() / c.numAttentionHeads()).isEqualTo(16);
-        assertThat(c.queryPreAttnScalar()).hasValue(24);
-        assertThat(c.attnLogitSoftcapping()).hasValue(50.0);
-        assertThat(c.finalLogitSoftcapping()).hasValue(30.0);
-        assertThat(c.slidingWindow()).hasValue(8);
-        assertThat(c.hiddenActivation()).contains("gelu_pytorch_tanh");
+        assertThat(c.optDouble("query_pre_attn_scalar")).hasValue(24);
+        assertThat(c.optDouble("attn_logit_softcapping")).hasValue(50.0);
+        assertThat(c.optDouble("final_logit_softcapping")).hasValue(30.0);
+        assertThat(c.optInt("sliding_window")).hasValue(8);
+        assertThat(c.optString("hidden_activation")).contains("gelu_pytorch_tanh");
         assertThat(c.hiddenAct()).isEmpty();
         assertThat(c.tieWordEmbeddings(false)).isTrue();
         assertThat(c.bosTokenId()).hasValue(2);
@@ -122,7 +122,7 @@ class HfConfigTest {
         assertThat(c.tieWordEmbeddings(false)).isFalse();
         assertThat(c.torchDtype()).isEmpty();
         assertThat(c.eosTokenIds()).isEmpty();
-        assertThat(c.attnLogitSoftcapping()).isEmpty();
+        assertThat(c.optDouble("attn_logit_softcapping")).isEmpty();
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -112,9 +113,11 @@ class NativeMemoryTest {
      * settling (varied batch shapes fragment the heap until ~30,000 sentences, flat from there to 100,000); a leak of
      * one batch's hidden state ([32, ~60, 64] float32, ~480 KiB) would add 150 MiB, any tensor of 210 KiB or more
      * per batch exceeds the bound. Arrays a leak leaves in a DJL manager, of any size, are caught exactly by
-     * {@link #noArrayOrSubManagerOutlivesACall()}.
+     * {@link #noArrayOrSubManagerOutlivesACall()}. Tagged {@code child-jvm} (about a minute): {@code mvn -B verify
+     * -Pchild-jvm} runs it.
      */
     @Test
+    @Tag("child-jvm")
     void residentMemoryStaysFlatFrom10kTo20kSentences() throws Exception {
         Map<Integer, Long> rss = soak(20_000, false);
         assertThat(rss.get(20_000) - rss.get(10_000)).as("RSS growth from 10,000 to 20,000 sentences, KiB")
@@ -128,6 +131,7 @@ class NativeMemoryTest {
      * leak per batch, about one batch's token ids, would exceed it).
      */
     @Test
+    @Tag("child-jvm")
     @EnabledIfSystemProperty(named = "tp.soak", matches = "true")
     void residentMemoryStaysFlatFrom10kTo100kSentences() throws Exception {
         Map<Integer, Long> rss = soak(100_000, true);

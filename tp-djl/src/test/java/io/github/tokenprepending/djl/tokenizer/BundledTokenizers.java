@@ -19,7 +19,7 @@ import java.util.zip.GZIPInputStream;
  */
 final class BundledTokenizers {
     /** The bundled families, as the folders are named. */
-    static final List<String> FAMILIES = List.of("llama2", "llama3", "qwen2", "gemma2", "stories260K-hf");
+    static final List<String> FAMILIES = List.of("llama2", "llama3", "qwen2", "qwen3", "gemma2", "stories260K-hf");
     /** {@code bos_mode} of the files made with the tokenizer as AutoTokenizer loads it. */
     static final String AS_LOADED = "as_loaded";
     /** {@code bos_mode} of the Llama-3 files made with a post-processor that prepends BOS 128000. */

@@ -85,12 +85,39 @@ class PromptIdsParityTest {
             lines.forEach(line -> byKey.put(line.key(line.variant()), line));
         });
         List<DynamicNode> nodes = new ArrayList<>();
-        linesByFile.forEach((name, lines) -> nodes.add(DynamicContainer.dynamicContainer(name,
-                lines.stream().map(line -> test(files.family() + " " + name + " " + line.displayName(),
-                        () -> checkLine(files.family(), line, byKey))))));
-        files.batchFiles().forEach((name, bytes) -> nodes.add(DynamicContainer.dynamicContainer(name,
-                batchTests(files.family(), name, bytes, byKey))));
+        linesByFile.forEach((name, lines) -> nodes.add(grouped(files.family() + " " + name + " (" + lines.size()
+                + " lines)", lines.stream().map(line -> new Check(files.family() + " " + name + " "
+                        + line.displayName(), () -> checkLine(files.family(), line, byKey))).toList())));
+        files.batchFiles().forEach((name, bytes) -> {
+            List<Check> batches = batchChecks(files.family(), name, bytes, byKey);
+            nodes.add(grouped(files.family() + " " + name + " (" + batches.size() + " batches)", batches));
+        });
         return DynamicContainer.dynamicContainer(files.family(), nodes);
+    }
+
+    /** One line's or one batch's check, named for the report. */
+    private record Check(String name, Executable check) {
+    }
+
+    /**
+     * One test per file (thousands of one-line tests cost more in reporting than in checking): every check runs,
+     * and the test fails listing every mismatch, each starting with its line's or batch's name.
+     */
+    private static DynamicTest grouped(String name, List<Check> checks) {
+        return DynamicTest.dynamicTest(name, () -> {
+            List<String> failures = new ArrayList<>();
+            for (Check c : checks) {
+                try {
+                    c.check().execute();
+                } catch (AssertionError | RuntimeException e) {
+                    failures.add(c.name() + ": " + e.getMessage());
+                }
+            }
+            if (!failures.isEmpty()) {
+                fail(failures.size() + " of " + checks.size() + " checks failed in " + name + ":\n"
+                        + String.join("\n", failures));
+            }
+        });
     }
 
     private static void checkLine(String family, IdsLine line, Map<String, IdsLine> byKey) {
@@ -150,31 +177,19 @@ class PromptIdsParityTest {
         return expected;
     }
 
-    /** A dynamic test whose failures start with its name, whatever the reporter shows. */
-    private static DynamicTest test(String name, Executable check) {
-        return DynamicTest.dynamicTest(name, () -> {
-            try {
-                check.execute();
-            } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError(name + ": " + e.getMessage(), e);
-            }
-        });
-    }
-
-    private static Stream<DynamicTest> batchTests(String family, String fileName, byte[] json,
-            Map<String, IdsLine> byKey) {
+    private static List<Check> batchChecks(String family, String fileName, byte[] json, Map<String, IdsLine> byKey) {
         JsonNode file = readTree(json);
         String bosMode = file.path("bos_mode").asText(BundledTokenizers.AS_LOADED);
         long padId = file.path("pad_token_id").asLong(0);
         assertEquals("left", file.path("padding_side").asText("left"), "padding side");
-        List<DynamicTest> tests = new ArrayList<>();
+        List<Check> checks = new ArrayList<>();
         for (JsonNode batch : file.get("batches")) {
             String name = family + " " + fileName + " " + batch.get("method").asText() + "/"
                     + batch.get("variant").asText() + " batch " + batch.get("batch_index").asInt() + " ("
                     + batch.get("sentence_ids").get(0).asText() + "...)";
-            tests.add(test(name, () -> checkBatch(family, bosMode, padId, batch, byKey)));
+            checks.add(new Check(name, () -> checkBatch(family, bosMode, padId, batch, byKey)));
         }
-        return tests.stream();
+        return checks;
     }
 
     private static void checkBatch(String family, String bosMode, long padId, JsonNode batch,
