@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * lengths share batches, so cached and recomputed prefixes meet different paddings. Gemma2 gets 1e-4: the golden
  * checkpoint's hidden values reach ~30 (float32 steps of 2e-6) and its soft-capped attention amplifies rounding, so
  * any two float32 computations that merely group sums differently disagree by up to ~6e-5 there (the official code
- * and an independent implementation: 4.8e-5), with or without the cache.
+ * and an independent implementation: 4.8e-5), with or without the cache. stories260K gets 2e-5: its vectors reach
+ * ~5 and a different summation order measured 1.0014e-5 on one AVX512 CPU.
  */
 class PrefixCacheEquivalenceTest {
     private static final List<String> SENTENCES = List.of(
@@ -66,7 +67,7 @@ class PrefixCacheEquivalenceTest {
                     assertThat(a.stats().computedTokens()).as("the cache was used")
                             .isLessThan(b.stats().computedTokens());
                 }
-                double tolerance = name.equals("gemma2") ? 1e-4 : 1e-5;
+                double tolerance = name.equals("gemma2") ? 1e-4 : name.startsWith("stories") ? 2e-5 : 1e-5;
                 for (int i = 0; i < SENTENCES.size(); i++) {
                     double diff = 0;
                     for (int d = 0; d < cached.get(i).length; d++) {

@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * created from Java. Both must run every block and land near the float32 result. The bounds catch gross errors
  * (a missing cast, a scale rounded twice, a mask that overflows), not precision: bfloat16 keeps 8 mantissa bits, and
  * the golden Gemma2 checkpoint (attention logits large enough to hit the soft-cap) amplifies its rounding to ~12%
- * of the vectors' scale after six layers; float16 stays under 2%.
+ * of the vectors' scale after six layers; float16 stays under 3% (2.08% measured for Gemma2 on an AVX512-BF16 CPU
+ * without AMX, under 2% with AMX: the 16-bit kernels differ per CPU).
  */
 class ReducedPrecisionTest {
 
@@ -42,7 +43,7 @@ class ReducedPrecisionTest {
                 diff = Math.max(diff, Math.abs(reference[r][d] - reduced[r][d]));
             }
             assertThat(diff / scale).as("%s %s row %d: max |diff| / max |value|", family, dtype, r)
-                    .isLessThan(dtype == DType.BFLOAT16 ? 0.2 : 0.02);
+                    .isLessThan(dtype == DType.BFLOAT16 ? 0.2 : 0.03);
         }
     }
 
