@@ -65,7 +65,7 @@ public sealed interface PlaceholderInit {
      * @return the choice
      * @throws IllegalArgumentException for anything else
      */
-    static PlaceholderInit parse(String text) {
+    public static PlaceholderInit parse(String text) {
         String t = text.trim();
         try {
             if (t.equals("zeros")) {

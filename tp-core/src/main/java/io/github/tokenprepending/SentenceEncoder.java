@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.function.Consumer;
 
 /**
  * Sentence embeddings from a decoder-only LLM with Token Prepending, for applications:
@@ -36,12 +37,17 @@ public final class SentenceEncoder implements AutoCloseable {
     private final TokenPrependingEncoder encoder;
     private final Preset preset;
     private final Path modelDir;
+    private final String modelId;
+    private final boolean ownsModel;
 
-    private SentenceEncoder(LayerwiseModel model, TokenPrependingEncoder encoder, Preset preset, Path modelDir) {
+    private SentenceEncoder(LayerwiseModel model, TokenPrependingEncoder encoder, Preset preset, Path modelDir,
+            String modelId, boolean ownsModel) {
         this.model = model;
         this.encoder = encoder;
         this.preset = preset;
         this.modelDir = modelDir;
+        this.modelId = modelId;
+        this.ownsModel = ownsModel;
     }
 
     /** @return a builder; {@link Builder#model(String)} is required */
@@ -107,16 +113,83 @@ public final class SentenceEncoder implements AutoCloseable {
         return modelDir;
     }
 
-    /** @return the underlying encoder (for statistics and advanced use) */
-    public TokenPrependingEncoder encoder() {
-        return encoder;
+    /**
+     * @return the model as given to {@link Builder#model(String)} (an id or a directory), or the family name for a
+     *     model given as an instance
+     */
+    public String modelId() {
+        return modelId;
     }
 
-    /** Frees the model. Calls still running finish or fail with an {@link IllegalStateException}. */
+    /** @return decoder layers each prompt runs through (early exit stops at the output layer) */
+    public int layersRun() {
+        return encoder.layersRun();
+    }
+
+    /**
+     * Counts the tokens a sentence contributes to its prompt: the prompt's length minus the length of the same
+     * prompt around an empty sentence (the first template's, before truncation). For usage reports.
+     *
+     * @param sentence a sentence
+     * @return its tokens in the prompt, at least 0
+     */
+    public int countTokens(String sentence) {
+        return Math.max(0, encoder.promptLength(sentence) - encoder.promptLength(""));
+    }
+
+    /**
+     * @param sentence a sentence
+     * @return the length in tokens of its prompt, template included, before truncation to {@link #maxTokens()}
+     */
+    public int promptTokens(String sentence) {
+        return encoder.promptLength(sentence);
+    }
+
+    /** @return the most tokens a prompt keeps; longer sentences are cut, the template kept */
+    public int maxTokens() {
+        return encoder.maxTokens();
+    }
+
+    /** @return counters of the work done so far (prompts, batches, tokens, padding) */
+    public EncodingStats stats() {
+        return encoder.stats();
+    }
+
+    /** Sets the counters of {@link #stats()} back to zero. */
+    public void resetStats() {
+        encoder.resetStats();
+    }
+
+    /**
+     * An encoder over the same loaded model with changed settings: a vanilla baseline, another output layer, a
+     * query prompt beside a document prompt. It shares the model's memory and does not own it: close it before
+     * this encoder (closing it frees only its own caches).
+     *
+     * <pre>{@code
+     * try (SentenceEncoder queries = encoder.variant(c -> c.template("Query : <PST> \"{sentence}\" means in one word:\""))) { ... }
+     * }</pre>
+     *
+     * @param change edits a builder that starts from this encoder's settings
+     * @return the variant; close it
+     * @throws IllegalArgumentException for inconsistent settings
+     */
+    public SentenceEncoder variant(Consumer<TpConfig.Builder> change) {
+        TpConfig.Builder config = encoder.config().toBuilder();
+        change.accept(config);
+        return new SentenceEncoder(model, new TokenPrependingEncoder(model, config.build()), preset, modelDir,
+                modelId, false);
+    }
+
+    /**
+     * Frees the model (unless this is a {@link #variant}). Calls still running finish or fail with an
+     * {@link IllegalStateException}.
+     */
     @Override
     public void close() {
         encoder.close();
-        model.close();
+        if (ownsModel) {
+            model.close();
+        }
     }
 
     /**
@@ -131,12 +204,10 @@ public final class SentenceEncoder implements AutoCloseable {
         private DownloadListener listener;
         private LayerwiseModelProvider provider;
         private Preset preset;
-        private TpRange tp;
         private boolean vanilla;
-        private OutputLayer outputLayer;
-        private PromptSet prompts;
         private ModelOptions options = ModelOptions.defaults();
-        private final TpConfig.Builder base = TpConfig.builder();
+        /** Changes to the preset's settings, in the order given: the builder wraps {@link TpConfig.Builder}. */
+        private final List<Consumer<TpConfig.Builder>> changes = new ArrayList<>();
 
         private Builder() {
         }
@@ -233,15 +304,34 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder tp(int start, int exit) {
-            this.tp = new TpRange(start, exit);
+            return tp(new TpRange(start, exit));
+        }
+
+        /**
+         * @param range the layers whose {@code <PST>} input is replaced
+         * @return this
+         */
+        public Builder tp(TpRange range) {
+            Objects.requireNonNull(range, "range");
             this.vanilla = false;
-            return this;
+            return config(c -> c.tp(range));
         }
 
         /** @return this, embedding without Token Prepending (the vanilla prompt) */
         public Builder vanilla() {
             this.vanilla = true;
-            this.tp = null;
+            return config(TpConfig.Builder::vanilla);
+        }
+
+        /**
+         * Changes the Token Prepending settings directly, after the preset was applied (for what has no shortcut
+         * here).
+         *
+         * @param change edits the settings builder
+         * @return this
+         */
+        public Builder config(Consumer<TpConfig.Builder> change) {
+            changes.add(Objects.requireNonNull(change, "change"));
             return this;
         }
 
@@ -258,8 +348,8 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder outputLayer(OutputLayer outputLayer) {
-            this.outputLayer = outputLayer;
-            return this;
+            Objects.requireNonNull(outputLayer, "outputLayer");
+            return config(c -> c.outputLayer(outputLayer));
         }
 
         /**
@@ -267,8 +357,7 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder prompt(PromptMethod method) {
-            this.prompts = PromptSet.of(method);
-            return this;
+            return prompts(PromptSet.of(method));
         }
 
         /**
@@ -276,8 +365,7 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder template(String template) {
-            this.prompts = PromptSet.custom(template);
-            return this;
+            return prompts(PromptSet.custom(template));
         }
 
         /**
@@ -285,8 +373,8 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder prompts(PromptSet prompts) {
-            this.prompts = prompts;
-            return this;
+            Objects.requireNonNull(prompts, "prompts");
+            return config(c -> c.prompts(prompts));
         }
 
         /**
@@ -308,6 +396,15 @@ public final class SentenceEncoder implements AutoCloseable {
         }
 
         /**
+         * @param threads the engine's CPU threads, process-wide (default 0: the cores the JVM sees)
+         * @return this
+         */
+        public Builder threads(int threads) {
+            this.options = options.withThreads(threads);
+            return this;
+        }
+
+        /**
          * @param placeholder the {@code <PST>} input vector (default zeros)
          * @return this
          */
@@ -321,8 +418,7 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder batchSize(int batchSize) {
-            base.batchSize(batchSize);
-            return this;
+            return config(c -> c.batchSize(batchSize));
         }
 
         /**
@@ -330,8 +426,7 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder maxBatchTokens(int maxBatchTokens) {
-            base.maxBatchTokens(maxBatchTokens);
-            return this;
+            return config(c -> c.maxBatchTokens(maxBatchTokens));
         }
 
         /**
@@ -339,8 +434,7 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder maxTokens(int maxTokens) {
-            base.maxTokens(maxTokens);
-            return this;
+            return config(c -> c.maxTokens(maxTokens));
         }
 
         /**
@@ -348,8 +442,7 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder normalize(boolean normalize) {
-            base.normalize(normalize);
-            return this;
+            return config(c -> c.normalize(normalize));
         }
 
         /**
@@ -357,8 +450,7 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder prefixCache(boolean prefixCache) {
-            base.prefixCache(prefixCache);
-            return this;
+            return config(c -> c.prefixCache(prefixCache));
         }
 
         /**
@@ -380,20 +472,15 @@ public final class SentenceEncoder implements AutoCloseable {
                 Optional<Preset> byId = model == null ? Optional.empty() : Presets.forModel(model);
                 Preset chosen = preset != null ? preset
                         : byId.orElseGet(() -> Presets.defaultFor(loaded.info().numLayers()));
-                TpConfig.Builder config = chosen.applyTo(base);
-                if (prompts != null) {
-                    config.prompts(prompts);
-                }
+                TpConfig.Builder config = chosen.applyTo(TpConfig.builder());
                 if (vanilla) {
-                    config.vanilla().outputLayer(OutputLayer.last());
-                } else if (tp != null) {
-                    config.tp(tp);
+                    // the paper's vanilla baseline reads hidden_states[-1]; an explicit output layer still wins
+                    config.outputLayer(OutputLayer.last());
                 }
-                if (outputLayer != null) {
-                    config.outputLayer(outputLayer);
-                }
+                changes.forEach(change -> change.accept(config));
                 TokenPrependingEncoder encoder = new TokenPrependingEncoder(loaded, config.build());
-                return new SentenceEncoder(loaded, encoder, chosen, dir);
+                String id = model != null ? model : loaded.info().family();
+                return new SentenceEncoder(loaded, encoder, chosen, dir, id, true);
             } catch (RuntimeException e) {
                 loaded.close();
                 throw e;

@@ -181,6 +181,22 @@ public final class TokenPrependingEncoder implements AutoCloseable {
         return out;
     }
 
+    /**
+     * @param sentence a sentence
+     * @return the length in tokens of its prompt (the first template's), before truncation
+     */
+    public int promptLength(String sentence) {
+        Objects.requireNonNull(sentence, "sentence");
+        ensureOpen();
+        PromptTemplate template = templates.get(0);
+        return model.tokenizer().encode(template.render(config.prompts().preprocessor().apply(sentence))).length();
+    }
+
+    /** @return the most tokens a prompt keeps: the configured limit, else the model's */
+    public int maxTokens() {
+        return maxTokens;
+    }
+
     /** @return counters of the work done so far */
     public EncodingStats stats() {
         return new EncodingStats(prompts.get(), batches.get(), tokens.get(), computedTokens.get(),

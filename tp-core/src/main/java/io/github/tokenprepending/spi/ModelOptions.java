@@ -11,13 +11,27 @@ import java.util.Objects;
  * @param device {@code cpu} or {@code cuda:N} (also {@code gpu}, {@code gpu:N})
  * @param dtype compute dtype, or null for the default (float32 on CPU, bfloat16 on GPU)
  * @param placeholder the {@code <PST>} input vector
+ * @param threads the engine's intra-op CPU threads (process-wide in libtorch), or 0 for the cores the JVM sees
  */
-public record ModelOptions(String device, DType dtype, PlaceholderInit placeholder) {
+public record ModelOptions(String device, DType dtype, PlaceholderInit placeholder, int threads) {
 
     /** Validates and fills defaults. */
     public ModelOptions {
         device = device == null || device.isBlank() ? "cpu" : device.trim();
         placeholder = placeholder == null ? PlaceholderInit.zeros() : placeholder;
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 1 (or 0 for the cores the JVM sees), got "
+                    + threads);
+        }
+    }
+
+    /**
+     * @param device the device
+     * @param dtype the compute dtype, or null for the device's default
+     * @param placeholder the placeholder vector choice, or null for zeros
+     */
+    public ModelOptions(String device, DType dtype, PlaceholderInit placeholder) {
+        this(device, dtype, placeholder, 0);
     }
 
     /** @return CPU, default dtype, zero placeholder */
@@ -30,7 +44,7 @@ public record ModelOptions(String device, DType dtype, PlaceholderInit placehold
      * @return a copy with another device
      */
     public ModelOptions withDevice(String device) {
-        return new ModelOptions(device, dtype, placeholder);
+        return new ModelOptions(device, dtype, placeholder, threads);
     }
 
     /**
@@ -38,7 +52,7 @@ public record ModelOptions(String device, DType dtype, PlaceholderInit placehold
      * @return a copy with another dtype
      */
     public ModelOptions withDtype(DType dtype) {
-        return new ModelOptions(device, dtype, placeholder);
+        return new ModelOptions(device, dtype, placeholder, threads);
     }
 
     /**
@@ -46,7 +60,20 @@ public record ModelOptions(String device, DType dtype, PlaceholderInit placehold
      * @return a copy with another placeholder choice
      */
     public ModelOptions withPlaceholder(PlaceholderInit placeholder) {
-        return new ModelOptions(device, dtype, Objects.requireNonNull(placeholder, "placeholder"));
+        return new ModelOptions(device, dtype, Objects.requireNonNull(placeholder, "placeholder"), threads);
+    }
+
+    /**
+     * @param threads intra-op CPU threads, or 0 for the cores the JVM sees
+     * @return a copy with another thread count
+     */
+    public ModelOptions withThreads(int threads) {
+        return new ModelOptions(device, dtype, placeholder, threads);
+    }
+
+    /** @return the thread count to use: {@link #threads()}, or the processors the JVM sees when that is 0 */
+    public int effectiveThreads() {
+        return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     }
 
     /** @return true when the device is a GPU */

@@ -33,6 +33,7 @@ public final class DjlModelProvider implements LayerwiseModelProvider {
 
     @Override
     public LayerwiseModel load(Path modelDir, ModelOptions options) throws IOException {
+        DjlRuntime.setThreads(options.effectiveThreads());
         return DjlModels.load(modelDir, options);
     }
 }

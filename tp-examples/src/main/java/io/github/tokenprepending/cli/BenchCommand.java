@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -79,9 +80,6 @@ final class BenchCommand implements Callable<Integer> {
             description = "timed passes per configuration, at least 3 (default 3)")
     int passes;
 
-    @Option(names = "--threads", paramLabel = "N", description = "libtorch intra-op threads (default: cores)")
-    Integer threads;
-
     @Option(names = "--methods", split = ",", paramLabel = "M",
             description = "prompt methods, comma-separated (default: prompteol,cot,ke,metaeol)")
     List<String> methods;
@@ -104,9 +102,6 @@ final class BenchCommand implements Callable<Integer> {
         if (passes < 3) {
             throw usage("--passes must be at least 3 (the median of the timed passes is reported)");
         }
-        if (threads != null && threads < 1) {
-            throw usage("--threads must be at least 1");
-        }
         if (s.vanilla) {
             throw usage("bench measures vanilla and Token Prepending side by side: drop --vanilla");
         }
@@ -123,9 +118,7 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
-        if (threads != null) {
-            DjlRuntime.setThreads(threads);
-        }
+        DjlRuntime.setThreads(options.modelOptions().effectiveThreads());
         List<String> input = sentences == null ? bundledSentences() : InputLines.read(sentences);
         if (input.isEmpty()) {
             throw usage("--sentences " + sentences + " is empty");
@@ -136,21 +129,22 @@ final class BenchCommand implements Callable<Integer> {
         try (Bench bench = open()) {
             gflops = DjlRuntime.sgemmGflops(1024, 20);
             modelName = bench.name;
-            LayerwiseModel model = bench.model;
-            int layers = model.info().numLayers();
-            OutputLayer outputLayer = bench.base.outputLayer();
+            SentenceEncoder encoder = bench.encoder;
+            int layers = encoder.modelInfo().numLayers();
+            TpConfig base = encoder.config();
+            OutputLayer outputLayer = base.outputLayer();
+            TpRange range = base.tp();
             String early = outputLayer + " (" + outputLayer.layersToRun(layers) + " layers)";
             for (PromptMethod method : selected) {
-                TpConfig.Builder base = bench.base.toBuilder().prompt(method);
-                TpConfig vanillaFull = base.vanilla().outputLayer(OutputLayer.last()).prefixCache(false).build();
-                TpConfig vanillaEarly = base.vanilla().outputLayer(outputLayer).prefixCache(false).build();
-                TpConfig tp = base.tp(bench.tp).outputLayer(outputLayer).prefixCache(false).build();
-                TpConfig tpCached = base.tp(bench.tp).outputLayer(outputLayer).prefixCache(true).build();
-                results.addAll(measure(model, method, input, List.of(
-                        new Config(vanillaFull, "vanilla", "-1 (" + layers + " layers)"),
-                        new Config(vanillaEarly, "vanilla", early),
-                        new Config(tp, "tp", early),
-                        new Config(tpCached, "tp", early))));
+                results.addAll(measure(encoder, method, input, List.of(
+                        new Config(c -> c.prompt(method).vanilla().outputLayer(OutputLayer.last()).prefixCache(false),
+                                false, "vanilla", "-1 (" + layers + " layers)"),
+                        new Config(c -> c.prompt(method).vanilla().outputLayer(outputLayer).prefixCache(false),
+                                false, "vanilla", early),
+                        new Config(c -> c.prompt(method).tp(range).outputLayer(outputLayer).prefixCache(false),
+                                false, "tp", early),
+                        new Config(c -> c.prompt(method).tp(range).outputLayer(outputLayer).prefixCache(true),
+                                true, "tp", early))));
             }
         }
         double[] overhead = callOverheadMicros();
@@ -210,32 +204,18 @@ final class BenchCommand implements Callable<Integer> {
         return new ParameterException(spec.commandLine(), message);
     }
 
-    /** The model under test and the settings it starts from (TP range and output layer included). */
-    private static final class Bench implements AutoCloseable {
-        final String name;
-        final LayerwiseModel model;
-        final TpRange tp;
-        final TpConfig base;
-        private final Runnable closer;
-
-        Bench(String name, LayerwiseModel model, TpConfig base, Runnable closer) {
-            this.name = name;
-            this.model = model;
-            this.tp = base.tp();
-            this.base = base;
-            this.closer = closer;
-        }
-
+    /** The model under test, with the settings it starts from (TP range and output layer included). */
+    private record Bench(String name, SentenceEncoder encoder) implements AutoCloseable {
         @Override
         public void close() {
-            closer.run();
+            encoder.close();
         }
     }
 
     private Bench open() throws IOException {
         if (synthetic == null) {
             SentenceEncoder encoder = options.open();
-            return new Bench(options.modelName(), encoder.encoder().model(), encoder.config(), encoder::close);
+            return new Bench(options.modelName(), encoder);
         }
         ModelOptions modelOptions = options.modelOptions();
         DecoderSpec decoder;
@@ -257,7 +237,7 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
-        return new Bench("synthetic " + synthetic, encoder.encoder().model(), encoder.config(), encoder::close);
+        return new Bench("synthetic " + synthetic, encoder);
     }
 
     private static byte[] resource(String name, boolean gzip) throws IOException {
@@ -273,7 +253,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** One configuration of a method: its settings and how the table names it. */
-    private record Config(TpConfig config, String mode, String layer) {
+    private record Config(Consumer<TpConfig.Builder> settings, boolean prefixCache, String mode, String layer) {
     }
 
     /**
@@ -281,13 +261,13 @@ final class BenchCommand implements Callable<Integer> {
      * the timed passes round-robin over the configurations, so that a machine whose speed drifts (shared cores,
      * turbo) affects all of them alike and their ratios stay fair.
      */
-    private List<Result> measure(LayerwiseModel model, PromptMethod method, List<String> input, List<Config> configs) {
-        List<TokenPrependingEncoder> encoders = new ArrayList<>();
+    private List<Result> measure(SentenceEncoder base, PromptMethod method, List<String> input, List<Config> configs) {
+        List<SentenceEncoder> encoders = new ArrayList<>();
         try {
             long[] heap = new long[configs.size()];
             long[] resident = new long[configs.size()];
             for (int c = 0; c < configs.size(); c++) {
-                TokenPrependingEncoder encoder = new TokenPrependingEncoder(model, configs.get(c).config());
+                SentenceEncoder encoder = base.variant(configs.get(c).settings());
                 encoders.add(encoder);
                 resetPeaks();
                 encoder.embed(input);
@@ -312,7 +292,7 @@ final class BenchCommand implements Callable<Integer> {
                 double[] sorted = rates[c].clone();
                 Arrays.sort(sorted);
                 Config config = configs.get(c);
-                Result r = new Result(method.id(), config.mode(), config.layer(), config.config().prefixCache(),
+                Result r = new Result(method.id(), config.mode(), config.layer(), config.prefixCache(),
                         sorted[sorted.length / 2], sorted[0], sorted[sorted.length - 1], stats.tokens() / seconds[c],
                         (double) stats.computedTokens() / ((long) passes * input.size()),
                         1000 * seconds[c] / stats.batches(), stats.paddingFraction(), heap[c], resident[c]);
@@ -324,7 +304,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             return results;
         } finally {
-            encoders.forEach(TokenPrependingEncoder::close);
+            encoders.forEach(SentenceEncoder::close);
         }
     }
 

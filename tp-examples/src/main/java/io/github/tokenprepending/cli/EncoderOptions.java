@@ -1,20 +1,15 @@
 package io.github.tokenprepending.cli;
 
 import ai.djl.engine.Engine;
-import io.github.tokenprepending.DType;
-import io.github.tokenprepending.OutputLayer;
-import io.github.tokenprepending.PlaceholderInit;
-import io.github.tokenprepending.PromptMethod;
+import io.github.tokenprepending.EncoderSettings;
+import io.github.tokenprepending.InvalidSettingException;
 import io.github.tokenprepending.SentenceEncoder;
-import io.github.tokenprepending.examples.ToyModel;
-import io.github.tokenprepending.hub.ModelResolver;
-import io.github.tokenprepending.prompt.PromptSet;
-import io.github.tokenprepending.prompt.PromptTemplate;
-import io.github.tokenprepending.prompt.RenderedPrompt;
+import io.github.tokenprepending.models.ToyModel;
 import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.ModelOptions;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ArgGroup;
@@ -106,6 +101,22 @@ final class EncoderOptions {
         @Option(names = "--no-prefix-cache", order = 16,
                 description = "recompute the prompt's shared prefix in every batch")
         boolean noPrefixCache;
+
+        @Option(names = "--threads", paramLabel = "N", order = 17,
+                description = "CPU threads of libtorch (default: the cores the JVM sees, ${sys:tp.cores} here)")
+        Integer threads;
+    }
+
+    /**
+     * @return these options as settings (the model unset: the bundled toy model stands in at {@link #open()})
+     */
+    EncoderSettings settings() {
+        Settings s = settings;
+        return EncoderSettings.builder().model(s.model).revision(s.revision).offline(s.offline ? true : null)
+                .preset(s.preset).tp(s.tp).vanilla(s.vanilla ? true : null).outputLayer(s.outputLayer)
+                .prompt(s.prompt).placeholder(s.placeholder).device(s.device).dtype(s.dtype).batchSize(s.batchSize)
+                .maxBatchTokens(s.maxBatchTokens).maxTokens(s.maxTokens).normalize(s.normalize ? true : null)
+                .prefixCache(s.noPrefixCache ? false : null).threads(s.threads).build();
     }
 
     /**
@@ -113,19 +124,14 @@ final class EncoderOptions {
      * @throws ParameterException for options that are wrong in themselves (exit code 2)
      */
     SentenceEncoder open() {
-        SentenceEncoder.Builder b = configure(SentenceEncoder.builder());
+        EncoderSettings s = settings();
+        checked(s::validate);
         checkDevice();
-        b.model(settings.model == null ? ToyModel.directory().toString() : settings.model);
-        ModelResolver.Builder resolver = ModelResolver.builder().listener(TerminalProgress.downloads());
-        if (settings.offline) {
-            resolver.offline(true);
+        if (s.model() == null) {
+            s = s.toBuilder().model(ToyModel.directory().toString()).build();
         }
-        if (settings.revision != null) {
-            resolver.revision(settings.revision);
-        }
-        try (ModelResolver r = resolver.build()) {
-            return b.resolver(r).build();
-        }
+        EncoderSettings resolved = s;
+        return checked(() -> resolved.open(TerminalProgress.downloads()));
     }
 
     /**
@@ -134,100 +140,26 @@ final class EncoderOptions {
      * @throws ParameterException for options that are wrong in themselves (exit code 2)
      */
     SentenceEncoder open(LayerwiseModel model) {
-        SentenceEncoder.Builder b;
-        try {
-            b = configure(SentenceEncoder.builder());
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
-        return b.model(model).build();
+        EncoderSettings s = settings();
+        return checked(() -> s.open(model));
     }
 
     /**
-     * @return device, dtype and placeholder vector as these options say
-     * @throws ParameterException for a malformed dtype or placeholder (exit code 2)
+     * @return device, dtype, placeholder vector and threads as these options say
+     * @throws ParameterException for a malformed value (exit code 2)
      */
     ModelOptions modelOptions() {
-        Settings s = settings;
-        try {
-            ModelOptions options = ModelOptions.defaults().withDtype(s.dtype == null ? null : DType.parse(s.dtype));
-            if (s.device != null) {
-                options = options.withDevice(s.device);
-            }
-            return s.placeholder == null ? options : options.withPlaceholder(PlaceholderInit.parse(s.placeholder));
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
-        }
+        EncoderSettings s = settings();
+        return checked(s::modelOptions);
     }
 
-    /** Applies every option but the model and where it comes from. */
-    private SentenceEncoder.Builder configure(SentenceEncoder.Builder b) {
-        Settings s = settings;
-        ModelOptions model = modelOptions();
-        b.device(model.device()).dtype(model.dtype()).placeholder(model.placeholder());
+    /** Runs a settings step, turning a bad setting into a usage error that names its option. */
+    private <T> T checked(Supplier<T> step) {
         try {
-            if (s.preset != null) {
-                b.preset(s.preset);
-            }
-            if (s.prompt != null) {
-                prompt(b, s.prompt, !s.vanilla);
-            }
-            if (s.vanilla && s.tp != null) {
-                throw usage("--vanilla and --tp exclude each other");
-            }
-            if (s.vanilla) {
-                b.vanilla();
-            }
-            if (s.tp != null) {
-                if (s.tp.size() != 2) {
-                    throw usage("--tp takes START EXIT once, got " + s.tp.size() + " numbers");
-                }
-                b.tp(s.tp.get(0), s.tp.get(1));
-            }
-            if (s.outputLayer != null) {
-                b.outputLayer(OutputLayer.parse(s.outputLayer));
-            }
-            if (s.batchSize != null) {
-                b.batchSize(s.batchSize);
-            }
-            if (s.maxBatchTokens != null) {
-                b.maxBatchTokens(s.maxBatchTokens);
-            }
-            if (s.maxTokens != null) {
-                b.maxTokens(s.maxTokens);
-            }
-            b.normalize(s.normalize).prefixCache(!s.noPrefixCache);
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
-        }
-        return b;
-    }
-
-    private static void prompt(SentenceEncoder.Builder b, String prompt, boolean tokenPrepending) {
-        if (prompt.contains(PromptTemplate.SENTENCE) || prompt.contains(PromptTemplate.OFFICIAL_SENTENCE)) {
-            PromptSet custom = PromptSet.custom(prompt);
-            if (tokenPrepending) {
-                try {
-                    custom.requirePlaceholders();
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(e.getMessage() + " (add " + RenderedPrompt.PLACEHOLDER
-                            + " or pass --vanilla)", e);
-                }
-            }
-            b.prompts(custom);
-            return;
-        }
-        try {
-            b.prompt(PromptMethod.parse(prompt));
-        } catch (IllegalArgumentException e) {
-            if (prompt.isBlank() || prompt.matches("[\\w-]+")) {
-                throw e;
-            }
-            // not a method name: meant as a template
-            throw new IllegalArgumentException("--prompt template lacks " + PromptTemplate.SENTENCE + ", the place"
-                    + " of the sentence (e.g. 'This sentence: " + RenderedPrompt.PLACEHOLDER + " \""
-                    + PromptTemplate.SENTENCE + "\" means in one word:\"'): " + prompt, e);
+            return step.get();
+        } catch (InvalidSettingException e) {
+            String flag = e.setting().equals("prefixCache") ? "--no-prefix-cache" : "--" + e.kebabName();
+            throw usage(flag + ": " + e.problem());
         }
     }
 

@@ -40,7 +40,7 @@ final class InspectCommand implements Callable<Integer> {
             System.out.println("<PST> id      " + info.placeholderId());
             System.out.println("BOS id        " + (info.bosId() < 0 ? "none" : info.bosId()));
             System.out.println("settings      " + SimilarityCommand.describe(encoder));
-            System.out.println("layers run    " + encoder.encoder().layersRun() + " of " + info.numLayers());
+            System.out.println("layers run    " + encoder.layersRun() + " of " + info.numLayers());
             List<TokenizedPrompt> prompts = encoder.tokenize(sentence);
             for (int p = 0; p < prompts.size(); p++) {
                 TokenizedPrompt prompt = prompts.get(p);

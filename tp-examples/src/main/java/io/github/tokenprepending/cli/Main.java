@@ -6,12 +6,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.UnmatchedArgumentException;
+import picocli.CommandLine;
 
 /** {@code java -jar tp.jar <command>}: the command line of token-prepending-java. */
 @Command(name = "tp", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = Main.Version.class,
@@ -46,6 +46,8 @@ public final class Main {
             // tp.jar ships the CPU natives; never reach out for others unless asked (-Dai.djl.offline=false)
             System.setProperty("ai.djl.offline", "true");
         }
+        // shown in --threads' help: the default is what the JVM sees (a container's CPU limit, not the host's cores)
+        System.setProperty("tp.cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
         CommandLine cli = new CommandLine(Main.class);
         // set here, not in @Command: the subcommands inherit the annotation's attributes (scope INHERIT)
         cli.getCommandSpec().usageMessage().footer("", "Run 'tp COMMAND --help' for a command's options. Exit codes:"

@@ -67,20 +67,18 @@ final class StsCommand implements Callable<Integer> {
             System.err.println("model: " + options.modelName() + ", " + SimilarityCommand.describe(encoder));
             StsTable table = new StsTable();
             if (!tpOnly && config.tp() != null) {
-                TpConfig vanilla = config.toBuilder().vanilla().outputLayer(OutputLayer.last()).build();
-                try (TokenPrependingEncoder baseline = new TokenPrependingEncoder(encoder.encoder().model(),
-                        vanilla)) {
+                try (SentenceEncoder baseline = encoder.variant(c -> c.vanilla().outputLayer(OutputLayer.last()))) {
                     table.add(method, run(baseline, selected, method));
                 }
             }
             String label = config.tp() == null ? method : method + " + TP";
-            table.add(label, run(encoder.encoder(), selected, label));
+            table.add(label, run(encoder, selected, label));
             System.out.println(markdown ? table.toMarkdown() : table.toText());
         }
         return 0;
     }
 
-    private StsReport run(TokenPrependingEncoder encoder, List<StsTask> selected, String label) throws Exception {
+    private StsReport run(SentenceEncoder encoder, List<StsTask> selected, String label) throws Exception {
         long start = System.nanoTime();
         StsReport report = new StsEvaluator(s -> encoder.embed(s, TerminalProgress.embedding(label)))
                 .evaluate(data, selected);

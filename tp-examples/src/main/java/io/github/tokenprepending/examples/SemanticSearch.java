@@ -2,6 +2,7 @@ package io.github.tokenprepending.examples;
 
 import io.github.tokenprepending.Cosine;
 import io.github.tokenprepending.SentenceEncoder;
+import io.github.tokenprepending.models.ToyModel;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;

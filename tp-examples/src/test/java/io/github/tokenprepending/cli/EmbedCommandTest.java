@@ -60,7 +60,8 @@ class EmbedCommandTest {
         Cli.Result r = Cli.runWithInput(INPUT, "embed");
 
         List<float[]> v = vectors(r.out());
-        assertThat(v.get(3)).containsExactly(v.get(0));
+        // rows of one batch may take different kernel paths across libtorch's threads: equal within the batched-vs-alone bound
+        assertThat(v.get(3)).containsExactly(v.get(0), org.assertj.core.data.Offset.offset(1e-5f));
         assertThat(v.get(0)).isNotEqualTo(v.get(2));
     }
 

@@ -53,11 +53,11 @@ class UsageTest {
     static Stream<Arguments> usageErrors() {
         return Stream.of(
                 usage("Unknown option: '--bogus'", "embed", "--bogus"),
-                usage("--vanilla and --tp exclude each other", "similarity", "--vanilla", "--tp", "1", "2", "a", "b"),
+                usage("--vanilla: excludes a Token Prepending range", "similarity", "--vanilla", "--tp", "1", "2", "a", "b"),
                 usage("TP start (3) must be smaller than TP exit (1)", "similarity", "--tp", "3", "1", "a", "b"),
-                usage("--tp takes START EXIT once", "similarity", "--tp", "1", "2", "--tp", "1", "3", "a", "b"),
+                usage("--tp: takes START EXIT", "similarity", "--tp", "1", "2", "--tp", "1", "3", "a", "b"),
                 usage("Invalid value for option '--tp'", "similarity", "--tp", "1", "a", "b"),
-                usage("--prompt template lacks {sentence}", "similarity", "--prompt",
+                usage("--prompt: a template needs {sentence}", "similarity", "--prompt",
                         "This sentence: <PST> means in one word:\"", "a", "b"),
                 usage("Token Prepending needs a <PST>", "similarity", "--prompt", "\"{sentence}\" means", "a", "b"),
                 usage("unknown prompt method 'nope'", "similarity", "--prompt", "nope", "a", "b"),

@@ -2,6 +2,7 @@ package io.github.tokenprepending.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.tokenprepending.models.ToyModel;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -11,6 +11,7 @@ import io.github.tokenprepending.djl.DjlModelProvider;
 import io.github.tokenprepending.djl.DjlModels;
 import io.github.tokenprepending.djl.DjlRuntime;
 import io.github.tokenprepending.djl.ReliabilityAccess;
+import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.ModelOptions;
 import io.github.tokenprepending.spi.PassPlan;
 import io.github.tokenprepending.spi.TokenBatch;
@@ -23,7 +24,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -158,7 +159,7 @@ class ConcurrencyTest {
         }
         for (int round = 0; round < 3; round++) {
             TokenPrependingEncoder encoder = new TokenPrependingEncoder(model, config(false));
-            List<Throwable> endings = runUntilClosed(() -> encoder, requests, serial, 8 + 10 * round,
+            List<Throwable> endings = runUntilClosed(encoder::embed, requests, serial, 8 + 10 * round,
                     encoder::close);
             assertEndedWithIllegalState(endings);
             assertThatThrownBy(() -> encoder.embed("after close")).isInstanceOf(IllegalStateException.class)
@@ -178,19 +179,19 @@ class ConcurrencyTest {
     void closingASentenceEncoderWhileCallsRunLetsThemFinishOrFailClearly() throws Exception {
         List<List<String>> requests = requests();
         for (int round = 0; round < 3; round++) {
-            SentenceEncoder encoder = SentenceEncoder.builder().model(dir).provider(new DjlModelProvider())
-                    .batchSize(8).build();
+            LayerwiseModel owned = new DjlModelProvider().load(dir, ModelOptions.defaults());
+            SentenceEncoder encoder = SentenceEncoder.builder().model(owned).batchSize(8).build();
             List<List<float[]>> serial = new ArrayList<>();
             for (List<String> request : requests) {
                 serial.add(encoder.embed(request));
             }
-            List<Throwable> endings = runUntilClosed(encoder::encoder, requests, serial, 8 + 10 * round,
+            List<Throwable> endings = runUntilClosed(encoder::embed, requests, serial, 8 + 10 * round,
                     encoder::close);
             assertEndedWithIllegalState(endings);
             assertThatThrownBy(() -> encoder.embed("after close")).isInstanceOf(IllegalStateException.class)
                     .hasMessage("the encoder is closed");
             TokenBatch batch = TokenBatch.of(new int[][] {{1, 2}}, new int[] {-1});
-            assertThatThrownBy(() -> encoder.encoder().model().start(batch, PassPlan.layers(1)))
+            assertThatThrownBy(() -> owned.start(batch, PassPlan.layers(1)))
                     .as("SentenceEncoder owns its model and closed it").isInstanceOf(IllegalStateException.class)
                     .hasMessage("the model is closed");
             encoder.close();
@@ -226,7 +227,7 @@ class ConcurrencyTest {
      *
      * @return how each thread ended
      */
-    private static List<Throwable> runUntilClosed(Supplier<TokenPrependingEncoder> encoder,
+    private static List<Throwable> runUntilClosed(Function<List<String>, List<float[]>> embed,
             List<List<String>> requests, List<List<float[]>> serial, int callsBeforeClose, Runnable close)
             throws InterruptedException {
         AtomicInteger calls = new AtomicInteger();
@@ -239,7 +240,7 @@ class ConcurrencyTest {
             threads.add(started(() -> {
                 try {
                     while (System.nanoTime() < deadline) {
-                        List<float[]> got = encoder.get().embed(requests.get(me));
+                        List<float[]> got = embed.apply(requests.get(me));
                         for (int i = 0; i < got.size(); i++) {
                             assertThat(got.get(i)).as("thread %d sentence %d", me, i)
                                     .containsExactly(serial.get(me).get(i));

@@ -47,12 +47,14 @@ class InputEdgeCasesTest {
     private static final String CLOSING = "▁means▁in▁one▁word:\"";
 
     private Path dir;
+    private LayerwiseModel model;
     private SentenceEncoder encoder;
 
     @BeforeAll
-    void load(@TempDir Path tmp) {
+    void load(@TempDir Path tmp) throws Exception {
         dir = ReliabilityAccess.writeStories260k(tmp);
-        encoder = SentenceEncoder.builder().model(dir).provider(new DjlModelProvider()).build();
+        model = new DjlModelProvider().load(dir, ModelOptions.defaults());
+        encoder = SentenceEncoder.builder().model(model).build();
     }
 
     @AfterAll
@@ -64,17 +66,17 @@ class InputEdgeCasesTest {
 
     @Test
     void aNullListIsRefusedBeforeAnyWork() {
-        long batches = encoder.encoder().stats().batches();
+        long batches = encoder.stats().batches();
         assertThatThrownBy(() -> encoder.embed((List<String>) null))
                 .isInstanceOf(NullPointerException.class).hasMessage("sentences");
         assertThatThrownBy(() -> encoder.embed((String) null))
                 .isInstanceOf(NullPointerException.class).hasMessage("sentence");
-        assertThat(encoder.encoder().stats().batches()).isEqualTo(batches);
+        assertThat(encoder.stats().batches()).isEqualTo(batches);
     }
 
     @Test
     void aNullSentenceIsRefusedWithItsIndexBeforeAnyWork() {
-        long batches = encoder.encoder().stats().batches();
+        long batches = encoder.stats().batches();
         List<String> sentences = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             sentences.add("sentence " + i);
@@ -82,7 +84,7 @@ class InputEdgeCasesTest {
         sentences.set(57, null);
         assertThatThrownBy(() -> encoder.embed(sentences))
                 .isInstanceOf(NullPointerException.class).hasMessage("sentence 57 is null");
-        assertThat(encoder.encoder().stats().batches()).as("no batch ran").isEqualTo(batches);
+        assertThat(encoder.stats().batches()).as("no batch ran").isEqualTo(batches);
     }
 
     @Test
@@ -118,7 +120,7 @@ class InputEdgeCasesTest {
         float[] embedded;
         List<float[]> twice;
         // a fresh encoder on the same model, so that its "logged once" flag is fresh
-        try (TokenPrependingEncoder fresh = new TokenPrependingEncoder(encoder.encoder().model(), encoder.config());
+        try (TokenPrependingEncoder fresh = new TokenPrependingEncoder(model, encoder.config());
                 Fixtures.LogCapture capture = new Fixtures.LogCapture()) {
             cut = fresh.tokenize(longText).get(0);
             embedded = fresh.embed(longText);
@@ -220,7 +222,6 @@ class InputEdgeCasesTest {
 
     @Test
     void tokenIdsOutsideTheEmbeddingAreRefusedByTheModel() {
-        LayerwiseModel model = encoder.encoder().model();
         int rows = model.info().vocabSize();
         for (int bad : new int[] {rows, 100_000, Integer.MAX_VALUE, -1, Integer.MIN_VALUE}) {
             TokenBatch batch = TokenBatch.of(new int[][] {{1, 5, 6}, {1, 7, bad, 8}}, new int[] {-1, -1});
@@ -265,7 +266,7 @@ class InputEdgeCasesTest {
 
     private int untruncatedLength(String sentence) {
         var prompts = encoder.config().prompts();
-        return encoder.encoder().model().tokenizer()
+        return model.tokenizer()
                 .encode(prompts.templates().get(0).render(prompts.preprocessor().apply(sentence))).length();
     }
 

@@ -1,4 +1,4 @@
-package io.github.tokenprepending.examples;
+package io.github.tokenprepending.models;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The toy model shipped inside tp-examples (and tp.jar): Karpathy's stories260K, a 260K-parameter Llama trained on
+ * The toy model of the {@code tp-models-stories260k} artifact (also inside tp.jar): Karpathy's stories260K, a 260K-parameter Llama trained on
  * TinyStories (MIT), in HuggingFace layout (hidden size 64, 5 layers). It runs the whole pipeline without a
  * download; it is <em>not</em> a useful embedding model.
  *
@@ -26,7 +26,7 @@ import java.util.stream.Stream;
 public final class ToyModel {
     /** The model's name (the directory name before the content hash). */
     public static final String NAME = "stories260K-hf";
-    private static final String ROOT = "/io/github/tokenprepending/examples/" + NAME + "/";
+    private static final String ROOT = "/io/github/tokenprepending/models/" + NAME + "/";
     private static final List<String> FILES = List.of("config.json", "model.safetensors", "tokenizer.json",
             "tokenizer_config.json", "special_tokens_map.json", "LICENSE.llama2.c.MIT.txt",
             "LICENSE.python-gen-worker.MIT.txt", "SOURCES.md");
