@@ -86,7 +86,7 @@ final class StsCommand implements Callable<Integer> {
         return report;
     }
 
-    private static String label(String prompt) {
+    static String label(String prompt) {
         switch (prompt) {
             case "prompteol": return "PromptEOL";
             case "cot": return "Pretended CoT";
