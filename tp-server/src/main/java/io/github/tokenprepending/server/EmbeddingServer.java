@@ -158,6 +158,11 @@ public final class EmbeddingServer implements AutoCloseable {
         return "http://" + host + ":" + port();
     }
 
+    /** @return the metrics in the Prometheus text format, as {@code GET /metrics} gives them */
+    public String metricsText() {
+        return metrics.scrape();
+    }
+
     /** Blocks until {@link #close()} has finished. */
     public void awaitShutdown() throws InterruptedException {
         synchronized (stopped) {
