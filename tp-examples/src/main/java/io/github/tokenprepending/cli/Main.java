@@ -24,7 +24,8 @@ import picocli.CommandLine;
                     + " into the HF cache) or a local checkpoint directory."},
         commandListHeading = "%nCommands:%n",
         subcommands = {EmbedCommand.class, SimilarityCommand.class, SearchCommand.class, StsCommand.class,
-            InspectCommand.class, BenchCommand.class, RetrievalCommand.class, CommandLine.HelpCommand.class})
+            InspectCommand.class, BenchCommand.class, RetrievalCommand.class, ServeCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main {
     private Main() {
     }

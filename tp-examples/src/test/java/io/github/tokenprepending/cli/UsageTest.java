@@ -21,7 +21,7 @@ class UsageTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"embed", "similarity", "search", "sts", "inspect", "bench"})
+    @ValueSource(strings = {"embed", "similarity", "search", "sts", "inspect", "bench", "serve"})
     void everyCommandHasHelpWithTheModelOptionsInTheirOwnSection(String command) {
         Cli.Result r = Cli.run(command, "--help");
 
@@ -53,6 +53,8 @@ class UsageTest {
     static Stream<Arguments> usageErrors() {
         return Stream.of(
                 usage("Unknown option: '--bogus'", "embed", "--bogus"),
+                usage("port must be 0..65535, got 70000", "serve", "--port", "70000"),
+                usage("max client batch size must be at least 1, got 0", "serve", "--max-client-batch-size", "0"),
                 usage("--vanilla: excludes a Token Prepending range", "similarity", "--vanilla", "--tp", "1", "2", "a", "b"),
                 usage("TP start (3) must be smaller than TP exit (1)", "similarity", "--tp", "3", "1", "a", "b"),
                 usage("--tp: takes START EXIT", "similarity", "--tp", "1", "2", "--tp", "1", "3", "a", "b"),
