@@ -21,7 +21,7 @@ class UsageTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"embed", "similarity", "search", "sts", "inspect", "bench", "serve"})
+    @ValueSource(strings = {"embed", "similarity", "search", "sts", "inspect", "bench", "retrieval", "serve"})
     void everyCommandHasHelpWithTheModelOptionsInTheirOwnSection(String command) {
         Cli.Result r = Cli.run(command, "--help");
 
