@@ -23,6 +23,9 @@ import picocli.CommandLine.Spec;
  */
 final class EncoderOptions {
     private static final Pattern GPU = Pattern.compile("(?:cuda|gpu)(?::(\\d+))?");
+    /** Printed once on stderr by every command that runs without {@code --model}. */
+    static final String TOY_MODEL_NOTE = "note: no --model given, running the bundled " + ToyModel.NAME
+            + " toy model: it proves the pipeline, but its embeddings mean nothing (--model ID|DIR for a real one)";
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
@@ -128,6 +131,7 @@ final class EncoderOptions {
         checked(s::validate);
         checkDevice();
         if (s.model() == null) {
+            System.err.println(TOY_MODEL_NOTE);
             s = s.toBuilder().model(ToyModel.directory().toString()).build();
         }
         EncoderSettings resolved = s;
