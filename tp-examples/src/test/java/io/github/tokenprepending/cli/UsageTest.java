@@ -96,6 +96,15 @@ class UsageTest {
     }
 
     @Test
+    void aGpuWithTheBundledCpuLibtorchNamesTheWayToACudaBuild() {
+        Cli.Result r = Cli.run("similarity", "--device", "cuda:0", "a", "b");
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("libtorch sees 0 CUDA devices").contains("PYTORCH_LIBRARY_PATH=")
+                .contains("PYTORCH_VERSION=2.7.1").contains("PYTORCH_FLAVOR=cu128").contains("docs/gpu.md");
+    }
+
+    @Test
     void outputLayerOutsideTheModelExits1() {
         Cli.Result r = Cli.run("similarity", "--output-layer", "99", "a", "b");
 
