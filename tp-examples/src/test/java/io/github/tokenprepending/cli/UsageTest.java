@@ -66,6 +66,15 @@ class UsageTest {
                 usage("unknown preset 'nope'", "similarity", "--preset", "nope", "a", "b"),
                 usage("output layer 'top'", "similarity", "--output-layer", "top", "a", "b"),
                 usage("Invalid value for option '--batch-size'", "similarity", "--batch-size", "zero", "a", "b"),
+                usage("--batch-size", "similarity", "--batch-size", "0", "a", "b"),
+                usage("--max-batch-tokens", "similarity", "--max-batch-tokens", "0", "a", "b"),
+                usage("--max-tokens", "similarity", "--max-tokens", "-3", "a", "b"),
+                usage("--threads", "similarity", "--threads", "-1", "a", "b"),
+                usage("--placeholder", "similarity", "--placeholder", "bogus", "a", "b"),
+                usage("--output-layer", "similarity", "--output-layer", "after:x", "a", "b"),
+                usage("--dtype", "embed", "--dtype", "fp8"),
+                usage("--prompt", "inspect", "--prompt", "nope"),
+                usage("--tp", "inspect", "--tp", "5", "2"),
                 usage("one sentence given", "similarity", "a"),
                 usage("Did you mean: tp similarity", "simlarity", "a", "b"));
     }
