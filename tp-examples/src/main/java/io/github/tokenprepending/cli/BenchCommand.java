@@ -42,10 +42,11 @@ import picocli.CommandLine.Spec;
             "",
             "By default PromptEOL in four modes: vanilla at full depth, vanilla at the TP output layer, TP, and TP with"
                     + " the prefix cache, over the first 128 of the bundled STS-B sentences; one warm-up pass per"
-                    + " mode, then 3 timed passes. That is 16 passes of 128 sentences: about 10 s on the bundled toy"
-                    + " model, a few minutes for a 7B model on a CPU. --all adds Pretended CoT, Knowledge Enhancement"
+                    + " mode, then 3 timed passes: 16 passes of 128 sentences, about 16 times one warm-up pass (76 s"
+                    + " on the bundled toy model on a busy 2-core VM). --all adds Pretended CoT, Knowledge Enhancement"
                     + " and MetaEOL (MetaEOL alone is about 10x PromptEOL's work). A line per configuration on stderr"
-                    + " shows the progress. --tp and --output-layer override the preset's settings."})
+                    + " shows the progress and the time to go. --tp and --output-layer override the preset's"
+                    + " settings."})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
