@@ -2,6 +2,7 @@ package io.github.tokenprepending.eval;
 
 import io.github.tokenprepending.text.PythonText;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -11,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.GZIPInputStream;
 
 /**
  * Reads SentEval's STS data files the way SentEval's {@code sts.py} does. Files are UTF-8. Sentences are split at
@@ -126,12 +128,21 @@ public final class SentEvalReader {
         }
     }
 
+    /** Reads a file, or its gzipped twin {@code file.gz} where only that one exists (decompressed transparently). */
     private static String read(Path file) throws IOException {
         byte[] bytes;
+        Path gzipped = file.resolveSibling(file.getFileName() + ".gz");
         try {
-            bytes = Files.readAllBytes(file);
+            if (!Files.exists(file) && Files.exists(gzipped)) {
+                try (InputStream in = new GZIPInputStream(Files.newInputStream(gzipped))) {
+                    bytes = in.readAllBytes();
+                }
+            } else {
+                bytes = Files.readAllBytes(file);
+            }
         } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(file.toString(), null, "STS data file not found");
+            throw new NoSuchFileException(file.toString(), null, "STS data file not found (nor " + gzipped.getFileName()
+                    + ")");
         }
         ByteBuffer in = ByteBuffer.wrap(bytes);
         try {

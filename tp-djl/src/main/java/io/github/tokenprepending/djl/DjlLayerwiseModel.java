@@ -144,8 +144,7 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
                 int gpus = Engine.getEngine("PyTorch").getGpuCount();
                 if (device.getDeviceId() >= gpus) {
                     throw new IllegalArgumentException("device " + options.device() + " requested, but the PyTorch"
-                            + " engine sees " + gpus + " GPU(s): use a CUDA build of the PyTorch natives (see the"
-                            + " README) or the cpu device");
+                            + " engine sees " + gpus + " GPU(s); " + DjlRuntime.CUDA_HINT);
                 }
             }
             return new DjlLayerwiseModel(architecture, weights, tokenizer, options, device);

@@ -16,6 +16,15 @@ import ai.djl.pytorch.jni.JniUtils;
 public final class DjlRuntime {
     private static final String OPT_OUT = "OPT_OUT_TRACKING";
 
+    /**
+     * How to give DJL 0.35 a CUDA build of libtorch (quoted by errors that find no GPU): Maven Central has no CUDA
+     * natives for libtorch 2.7.1, and the {@code cu128} JNI of pytorch-jni 2.7.1-0.35.0 matches libtorch 2.7.1 for
+     * CUDA 12.8.
+     */
+    public static final String CUDA_HINT = "a GPU needs libtorch 2.7.1 built for CUDA 12.8: set PYTORCH_LIBRARY_PATH="
+            + "<libtorch>/lib PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cu128, or leave pytorch-native-cpu off the class"
+            + " path and let DJL download it (see docs/gpu.md)";
+
     private DjlRuntime() {
     }
 

@@ -4,41 +4,27 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.tokenprepending.EncodingStats;
-import io.github.tokenprepending.LayerLoop;
 import io.github.tokenprepending.OutputLayer;
 import io.github.tokenprepending.PromptMethod;
 import io.github.tokenprepending.SentenceEncoder;
 import io.github.tokenprepending.TokenPrependingEncoder;
 import io.github.tokenprepending.TpConfig;
 import io.github.tokenprepending.TpRange;
+import io.github.tokenprepending.bench.BenchModels;
 import io.github.tokenprepending.djl.DjlRuntime;
-import io.github.tokenprepending.djl.SyntheticModels;
-import io.github.tokenprepending.djl.family.DecoderSpec;
-import io.github.tokenprepending.djl.tokenizer.HfTextTokenizer;
-import io.github.tokenprepending.djl.tokenizer.SpecialTokenText;
-import io.github.tokenprepending.prompt.RenderedPrompt;
 import io.github.tokenprepending.spi.LayerwiseModel;
-import io.github.tokenprepending.spi.ModelOptions;
-import io.github.tokenprepending.spi.PassPlan;
-import io.github.tokenprepending.spi.TextTokenizer;
-import io.github.tokenprepending.spi.TokenBatch;
-import io.github.tokenprepending.spi.TokenizedPrompt;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
-import java.util.zip.GZIPInputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,19 +33,21 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code tp bench}: throughput of every prompt method in four modes (vanilla full depth, vanilla at the TP output
- * layer, TP, TP with the prefix cache), one warm-up pass then timed passes over the same sentences.
+ * {@code tp bench}: throughput of vanilla against Token Prepending. By default PromptEOL in four modes (vanilla full
+ * depth, vanilla at the TP output layer, TP, TP with the prefix cache) over 128 sentences; {@code --all} adds the
+ * other prompt methods. Per configuration one warm-up pass, then timed passes round-robin over the configurations.
  */
 @Command(name = "bench", abbreviateSynopsis = true,
         description = {"Measure embedding throughput, vanilla against Token Prepending.",
             "",
-            "For each prompt method (PromptEOL, Pretended CoT, Knowledge Enhancement, MetaEOL) four modes: vanilla"
-                    + " at full depth, vanilla at the TP output layer, TP, and TP with the prefix cache; one warm-up"
-                    + " pass, then timed passes over the same sentences. --tp and --output-layer override the"
-                    + " preset's settings."})
+            "By default PromptEOL in four modes: vanilla at full depth, vanilla at the TP output layer, TP, and TP with"
+                    + " the prefix cache, over the first 128 of the bundled STS-B sentences; one warm-up pass per"
+                    + " mode, then 3 timed passes: 16 passes of 128 sentences, about 16 times one warm-up pass (76 s"
+                    + " on the bundled toy model on a busy 2-core VM). --all adds Pretended CoT, Knowledge Enhancement"
+                    + " and MetaEOL (MetaEOL alone is about 10x PromptEOL's work). A line per configuration on stderr"
+                    + " shows the progress and the time to go. --tp and --output-layer override the preset's"
+                    + " settings."})
 final class BenchCommand implements Callable<Integer> {
-    private static final String RESOURCES = "/io/github/tokenprepending/cli/bench/";
-
     @Spec
     CommandSpec spec;
 
@@ -73,15 +61,23 @@ final class BenchCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--sentences", paramLabel = "FILE",
-            description = "one sentence per line (default: the first 512 sentence-A entries of the STS-B test set)")
+            description = "one sentence per line (default: the first 512 sentence-A entries of the STS-B test set,"
+                    + " bundled)")
     Path sentences;
+
+    @Option(names = "--count", paramLabel = "N", defaultValue = "128",
+            description = "sentences per pass: the first N of the input (default 128)")
+    int count;
 
     @Option(names = "--passes", paramLabel = "N", defaultValue = "3",
             description = "timed passes per configuration, at least 3 (default 3)")
     int passes;
 
+    @Option(names = "--all", description = "every prompt method (prompteol,cot,ke,metaeol), not only PromptEOL")
+    boolean all;
+
     @Option(names = "--methods", split = ",", paramLabel = "M",
-            description = "prompt methods, comma-separated (default: prompteol,cot,ke,metaeol)")
+            description = "prompt methods, comma-separated (default: prompteol)")
     List<String> methods;
 
     @Option(names = "--json", description = "print one JSON object instead of the table")
@@ -94,6 +90,10 @@ final class BenchCommand implements Callable<Integer> {
     record Result(String method, String mode, String outputLayer, boolean prefixCache, double median, double min,
             double max, double tokensPerSecond, double computedPerSentence, double msPerBatch, double paddingFraction,
             long peakHeapMb, long residentMb) {
+        /** @return (max - min) / median of the timed passes' rates */
+        double spread() {
+            return (max - min) / median;
+        }
     }
 
     @Override
@@ -102,27 +102,34 @@ final class BenchCommand implements Callable<Integer> {
         if (passes < 3) {
             throw usage("--passes must be at least 3 (the median of the timed passes is reported)");
         }
+        if (count < 1) {
+            throw usage("--count must be at least 1");
+        }
         if (s.vanilla) {
             throw usage("bench measures vanilla and Token Prepending side by side: drop --vanilla");
         }
         if (s.prompt != null) {
-            throw usage("bench runs each prompt method in turn: choose them with --methods, not --prompt");
+            throw usage("bench runs each prompt method in turn: choose them with --methods or --all, not --prompt");
+        }
+        if (all && methods != null) {
+            throw usage("--all runs every prompt method: drop --methods");
         }
         if (synthetic != null && (s.model != null || s.revision != null || s.preset != null)) {
             throw usage("--synthetic replaces the model: drop --model, --revision and --preset");
         }
         List<PromptMethod> selected;
         try {
-            selected = methods == null ? Arrays.asList(PromptMethod.values())
+            selected = all ? Arrays.asList(PromptMethod.values()) : methods == null ? List.of(PromptMethod.PROMPTEOL)
                     : methods.stream().map(PromptMethod::parse).toList();
         } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
+            throw usage("--methods: " + e.getMessage());
         }
         DjlRuntime.setThreads(options.modelOptions().effectiveThreads());
-        List<String> input = sentences == null ? bundledSentences() : InputLines.read(sentences);
+        List<String> input = sentences == null ? BenchModels.stsbSentences() : InputLines.read(sentences);
         if (input.isEmpty()) {
             throw usage("--sentences " + sentences + " is empty");
         }
+        input = input.subList(0, Math.min(count, input.size()));
         String modelName;
         List<Result> results = new ArrayList<>();
         double gflops;
@@ -135,8 +142,11 @@ final class BenchCommand implements Callable<Integer> {
             OutputLayer outputLayer = base.outputLayer();
             TpRange range = base.tp();
             String early = outputLayer + " (" + outputLayer.layersToRun(layers) + " layers)";
+            System.err.printf(Locale.ROOT, "bench: %d method%s x 4 modes, %d sentences, 1 warm-up + %d timed passes"
+                    + " each%n", selected.size(), selected.size() == 1 ? "" : "s", input.size(), passes);
+            Progress progress = new Progress(4 * selected.size());
             for (PromptMethod method : selected) {
-                results.addAll(measure(encoder, method, input, List.of(
+                results.addAll(measure(encoder, method, input, progress, List.of(
                         new Config(c -> c.prompt(method).vanilla().outputLayer(OutputLayer.last()).prefixCache(false),
                                 false, "vanilla", "-1 (" + layers + " layers)"),
                         new Config(c -> c.prompt(method).vanilla().outputLayer(outputLayer).prefixCache(false),
@@ -147,57 +157,13 @@ final class BenchCommand implements Callable<Integer> {
                                 true, "tp", early))));
             }
         }
-        double[] overhead = callOverheadMicros();
+        double[] overhead = BenchModels.callOverheadMicros();
         if (json) {
             printJson(modelName, input.size(), gflops, overhead, results);
         } else {
             printTable(modelName, input.size(), gflops, overhead, results);
         }
         return 0;
-    }
-
-    /**
-     * What the calls cost beyond their arithmetic: a 3-token batch through a tiny model (hidden 16, 8 layers), whose
-     * arithmetic is negligible, timed with 0 layers (the pass's setup and pooling) and with 8.
-     *
-     * @return microseconds per layer call, and per pass setup plus pooling
-     */
-    private static double[] callOverheadMicros() throws IOException {
-        DecoderSpec tiny = SyntheticModels.parse("llama:hidden=16,layers=8,heads=2,intermediate=32,vocab=64");
-        TextTokenizer none = new TextTokenizer() {
-            @Override
-            public TokenizedPrompt encode(RenderedPrompt prompt) {
-                throw new UnsupportedOperationException("the overhead probe feeds ids");
-            }
-
-            @Override
-            public int placeholderId() {
-                return 63;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        try (LayerwiseModel model = SyntheticModels.create(tiny, none, ModelOptions.defaults(), 1)) {
-            TokenBatch batch = TokenBatch.of(new int[][] {{1, 63, 5}}, new int[] {1});
-            double setup = microsPerPass(model, batch, 0);
-            double full = microsPerPass(model, batch, 8);
-            return new double[] {(full - setup) / 8, setup};
-        }
-    }
-
-    private static double microsPerPass(LayerwiseModel model, TokenBatch batch, int layers) {
-        TpRange tp = new TpRange(1, 2);
-        for (int i = 0; i < 300; i++) {
-            LayerLoop.run(model, batch, PassPlan.layers(layers).withLastTokenOnly(), tp);
-        }
-        int n = 2000;
-        long start = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            LayerLoop.run(model, batch, PassPlan.layers(layers).withLastTokenOnly(), tp);
-        }
-        return (System.nanoTime() - start) / 1e3 / n;
     }
 
     private ParameterException usage(String message) {
@@ -212,44 +178,41 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private Bench open() throws IOException {
+    private Bench open() {
         if (synthetic == null) {
             SentenceEncoder encoder = options.open();
             return new Bench(options.modelName(), encoder);
         }
-        ModelOptions modelOptions = options.modelOptions();
-        DecoderSpec decoder;
+        LayerwiseModel model;
         try {
-            decoder = SyntheticModels.parse(synthetic);
+            model = BenchModels.synthetic(synthetic, options.modelOptions(), seed);
         } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
+            throw usage("--synthetic: " + e.getMessage());
         }
-        HfTextTokenizer tokenizer = HfTextTokenizer.fromJson(resource("llama2-tokenizer.json.gz", true),
-                resource("llama2-tokenizer_config.json", false), SpecialTokenText.AS_CONFIGURED);
-        if (tokenizer.placeholderId() >= decoder.vocabSize()) {
-            tokenizer.close();
-            throw usage("--synthetic vocab must exceed the Llama-2 tokenizer's <PST> id " + tokenizer.placeholderId()
-                    + " (use vocab=32001)");
-        }
-        SentenceEncoder encoder;
-        try {
-            encoder = options.open(SyntheticModels.create(decoder, tokenizer, modelOptions, seed));
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
-        }
-        return new Bench("synthetic " + synthetic, encoder);
+        return new Bench("synthetic " + synthetic, options.open(model));
     }
 
-    private static byte[] resource(String name, boolean gzip) throws IOException {
-        InputStream raw = Objects.requireNonNull(BenchCommand.class.getResourceAsStream(RESOURCES + name), name);
-        try (InputStream in = gzip ? new GZIPInputStream(raw) : raw) {
-            return in.readAllBytes();
-        }
-    }
+    /** Counts configurations and estimates the time left from the passes so far. */
+    private final class Progress {
+        private final int total;
+        private double warmUpSeconds;
+        private int done;
 
-    private static List<String> bundledSentences() throws IOException {
-        return List.of(new String(resource("stsb-test-sentence-a-512.txt", false), StandardCharsets.UTF_8)
-                .split("\n"));
+        Progress(int total) {
+            this.total = total;
+        }
+
+        /** Prints one line once a configuration's warm-up pass ran. */
+        void warmedUp(PromptMethod method, Config config, double seconds) {
+            done++;
+            warmUpSeconds += seconds;
+            // a timed pass costs about a warm-up pass: the warm-ups left, and every configuration's timed passes
+            double perPass = warmUpSeconds / done;
+            double left = perPass * (total - done) + perPass * passes * total;
+            System.err.printf(Locale.ROOT, "[%d/%d] %-9s %-7s output layer %-16s cache %-3s warm-up %.1f s;"
+                    + " about %.0f s to go%n", done, total, method.id(), config.mode(), config.layer(),
+                    config.prefixCache() ? "yes" : "no", seconds, left);
+        }
     }
 
     /** One configuration of a method: its settings and how the table names it. */
@@ -261,7 +224,8 @@ final class BenchCommand implements Callable<Integer> {
      * the timed passes round-robin over the configurations, so that a machine whose speed drifts (shared cores,
      * turbo) affects all of them alike and their ratios stay fair.
      */
-    private List<Result> measure(SentenceEncoder base, PromptMethod method, List<String> input, List<Config> configs) {
+    private List<Result> measure(SentenceEncoder base, PromptMethod method, List<String> input, Progress progress,
+            List<Config> configs) {
         List<SentenceEncoder> encoders = new ArrayList<>();
         try {
             long[] heap = new long[configs.size()];
@@ -270,7 +234,9 @@ final class BenchCommand implements Callable<Integer> {
                 SentenceEncoder encoder = base.variant(configs.get(c).settings());
                 encoders.add(encoder);
                 resetPeaks();
+                long start = System.nanoTime();
                 encoder.embed(input);
+                progress.warmedUp(method, configs.get(c), (System.nanoTime() - start) / 1e9);
                 heap[c] = peakHeapMb();
                 resident[c] = residentMb();
                 encoder.resetStats();
@@ -296,10 +262,6 @@ final class BenchCommand implements Callable<Integer> {
                         sorted[sorted.length / 2], sorted[0], sorted[sorted.length - 1], stats.tokens() / seconds[c],
                         (double) stats.computedTokens() / ((long) passes * input.size()),
                         1000 * seconds[c] / stats.batches(), stats.paddingFraction(), heap[c], resident[c]);
-                if (!json) {
-                    System.err.printf(Locale.ROOT, "%-9s %-7s %-18s cache=%-5s %8.1f sentences/s%n", r.method(),
-                            r.mode(), r.outputLayer(), r.prefixCache(), r.median());
-                }
                 results.add(r);
             }
             return results;
@@ -344,28 +306,32 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private void printTable(String model, int n, double gflops, double[] overhead, List<Result> results) {
-        System.out.printf(Locale.ROOT, "model: %s%nsentences: %d, passes: %d, threads: %d, sgemm: %.0f GFLOP/s"
+        System.out.printf(Locale.ROOT, "model: %s%nsentences: %d, timed passes: %d, threads: %d, sgemm: %.0f GFLOP/s"
                 + " (DJL libtorch, 1024^3 fp32)%ncall overhead: %.0f us per layer call, %.0f us per pass for setup and"
                 + " pooling (tiny model, 3 tokens)%n%n", model, n, passes, DjlRuntime.threads(), gflops, overhead[0],
                 overhead[1]);
-        System.out.printf(Locale.ROOT, "%-9s %-8s %-16s %-6s %10s %10s %10s %10s %9s %9s %8s %9s %8s%n", "method",
-                "mode", "output layer", "cache", "sent/s med", "min", "max", "tokens/s", "computed", "ms/batch",
-                "padding", "heap MB", "RSS MB");
+        System.out.printf(Locale.ROOT, "%-9s %-8s %-16s %-6s %11s %7s %15s %9s %8s %8s %7s%n", "method", "mode",
+                "output layer", "cache", "sentences/s", "spread", "tokens/sentence", "ms/batch", "padding", "heap MB",
+                "RSS MB");
         for (Result r : results) {
-            System.out.printf(Locale.ROOT,
-                    "%-9s %-8s %-16s %-6s %10.1f %10.1f %10.1f %10.0f %9.1f %9.1f %7.1f%% %9d %8d%n",
-                    r.method(), r.mode(), r.outputLayer(), r.prefixCache() ? "yes" : "no", r.median(), r.min(),
-                    r.max(), r.tokensPerSecond(), r.computedPerSentence(), r.msPerBatch(), 100 * r.paddingFraction(),
+            System.out.printf(Locale.ROOT, "%-9s %-8s %-16s %-6s %11.1f %6.0f%% %15.1f %9.1f %7.1f%% %8d %7d%n",
+                    r.method(), r.mode(), r.outputLayer(), r.prefixCache() ? "yes" : "no", r.median(),
+                    100 * r.spread(), r.computedPerSentence(), r.msPerBatch(), 100 * r.paddingFraction(),
                     r.peakHeapMb(), r.residentMb());
         }
-        System.out.println();
+        System.out.printf(Locale.ROOT, "%nsentences/s: median of the %d timed passes. spread: (fastest - slowest) /"
+                + " median of those passes; above ~20%% the machine was busy (rerun, or lower --threads).%n"
+                + "tokens/sentence: tokens the model computed per sentence (prompt tokens minus those reused from the"
+                + " prefix cache). ms/batch: time per batch. padding: share of padded positions. heap MB, RSS MB:"
+                + " peak Java heap and peak resident memory during the warm-up pass.%n%n", passes);
         for (int i = 0; i + 3 < results.size(); i += 4) {
             Result full = results.get(i);
             Result early = results.get(i + 1);
             Result tp = results.get(i + 2);
             Result cached = results.get(i + 3);
-            System.out.printf(Locale.ROOT, "%-9s TP / vanilla at the same layer: %.3fx time (%.3fx the tokens);"
-                    + " TP+cache vs vanilla full depth: %.2fx faster%n", tp.method(), early.median() / tp.median(),
+            System.out.printf(Locale.ROOT, "%-9s TP vs vanilla at the same output layer: %.2fx the sentences/s,"
+                    + " computing %.2fx the tokens per sentence; TP with prefix cache vs vanilla at full depth:"
+                    + " %.2fx the sentences/s%n", tp.method(), tp.median() / early.median(),
                     tp.computedPerSentence() / early.computedPerSentence(), cached.median() / full.median());
         }
         Result eol = results.stream().filter(r -> r.method().equals("prompteol") && r.prefixCache()).findFirst()
@@ -373,8 +339,8 @@ final class BenchCommand implements Callable<Integer> {
         if (eol != null) {
             for (Result r : results) {
                 if (r.prefixCache() && !r.method().equals("prompteol")) {
-                    System.out.printf(Locale.ROOT, "%-9s with prefix cache: %.2fx the time of PromptEOL (%.2fx the"
-                            + " computed tokens)%n", r.method(), eol.median() / r.median(),
+                    System.out.printf(Locale.ROOT, "%-9s TP with prefix cache: %.2fx PromptEOL's sentences/s,"
+                            + " computing %.2fx the tokens per sentence%n", r.method(), r.median() / eol.median(),
                             r.computedPerSentence() / eol.computedPerSentence());
                 }
             }
@@ -402,6 +368,7 @@ final class BenchCommand implements Callable<Integer> {
             o.put("sentencesPerSecond", r.median());
             o.put("sentencesPerSecondMin", r.min());
             o.put("sentencesPerSecondMax", r.max());
+            o.put("spread", r.spread());
             o.put("tokensPerSecond", r.tokensPerSecond());
             o.put("computedTokensPerSentence", r.computedPerSentence());
             o.put("msPerBatch", r.msPerBatch());

@@ -23,6 +23,9 @@ import picocli.CommandLine.Spec;
  */
 final class EncoderOptions {
     private static final Pattern GPU = Pattern.compile("(?:cuda|gpu)(?::(\\d+))?");
+    /** Printed once on stderr by every command that runs without {@code --model}. */
+    static final String TOY_MODEL_NOTE = "note: no --model given, running the bundled " + ToyModel.NAME
+            + " toy model: it proves the pipeline, but its embeddings mean nothing (--model ID|DIR for a real one)";
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
@@ -78,7 +81,8 @@ final class EncoderOptions {
         boolean normalize;
 
         @Option(names = "--device", paramLabel = "DEV", order = 11,
-                description = "cpu (default) or cuda:N (needs a CUDA build of libtorch: the bundled one is for CPUs)")
+                description = "cpu (default) or cuda:N (needs libtorch 2.7.1 for CUDA 12.8 through PYTORCH_LIBRARY_PATH:"
+                        + " the bundled one is for CPUs, see docs/gpu.md)")
         String device;
 
         @Option(names = "--dtype", paramLabel = "T", order = 12,
@@ -128,6 +132,7 @@ final class EncoderOptions {
         checked(s::validate);
         checkDevice();
         if (s.model() == null) {
+            System.err.println(TOY_MODEL_NOTE);
             s = s.toBuilder().model(ToyModel.directory().toString()).build();
         }
         EncoderSettings resolved = s;
@@ -181,8 +186,9 @@ final class EncoderOptions {
         int gpus = Engine.getEngine("PyTorch").getGpuCount();
         if (index >= gpus) {
             throw new IllegalStateException("--device " + device + ": libtorch sees " + gpus + " CUDA device"
-                    + (gpus == 1 ? "" : "s") + (gpus == 0 ? " (tp.jar bundles the CPU build of libtorch; a GPU"
-                            + " needs an application with a CUDA native such as pytorch-native-cu124)" : ""));
+                    + (gpus == 1 ? "" : "s") + (gpus == 0 ? " (tp.jar bundles the CPU build of libtorch; for"
+                            + " tp.jar set PYTORCH_LIBRARY_PATH=<libtorch 2.7.1 for CUDA 12.8>/lib PYTORCH_VERSION=2.7.1"
+                            + " PYTORCH_FLAVOR=cu128, see docs/gpu.md)" : ""));
         }
     }
 

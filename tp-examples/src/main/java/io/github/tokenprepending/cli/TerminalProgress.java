@@ -9,8 +9,8 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Progress on the terminal: bars (progressbar library) when standard error is interactive, nothing otherwise (the
- * library then logs coarse steps itself).
+ * Progress on the terminal: bars (progressbar library) when standard error is interactive; otherwise (a log file, a
+ * CI job) a plain line every 10 seconds of a long task, so that a quiet job is not mistaken for a hung one.
  */
 final class TerminalProgress {
     private TerminalProgress() {
@@ -27,7 +27,7 @@ final class TerminalProgress {
      */
     static ProgressListener embedding(String task) {
         if (!interactive()) {
-            return ProgressListener.none();
+            return periodicLines(task, System.err, 10_000_000_000L);
         }
         return new ProgressListener() {
             private ProgressBar bar;
@@ -40,6 +40,33 @@ final class TerminalProgress {
                 bar.stepTo(done);
                 if (done >= total) {
                     bar.close();
+                }
+            }
+        };
+    }
+
+    /**
+     * @param task what is being done
+     * @param out where the lines go
+     * @param intervalNanos the least time between two lines
+     * @return a listener printing "task: done/total prompts (p%), s elapsed" once per interval, and a last line at
+     *         the end if it printed any before (short tasks stay silent)
+     */
+    static ProgressListener periodicLines(String task, java.io.PrintStream out, long intervalNanos) {
+        long start = System.nanoTime();
+        return new ProgressListener() {
+            private long next = start + intervalNanos;
+            private boolean printed;
+
+            @Override
+            public synchronized void onProgress(long done, long total) {
+                long now = System.nanoTime();
+                if (now >= next || (done >= total && printed)) {
+                    out.printf(java.util.Locale.ROOT, "%s: %d/%d prompts (%.0f%%), %.0f s%n", task, done, total,
+                            100.0 * done / Math.max(1, total), (now - start) / 1e9);
+                    out.flush();
+                    printed = true;
+                    next = now + intervalNanos;
                 }
             }
         };

@@ -26,11 +26,11 @@ class BenchCommandTest {
                 IntStream.rangeClosed(1, 10).mapToObj(i -> "This is test sentence number " + i + ".").toList());
 
         Cli.Result r = Cli.run("bench", "--synthetic", SYNTHETIC, "--methods", "prompteol", "--passes", "3", "--json",
-                "--sentences", sentences.toString());
+                "--sentences", sentences.toString(), "--count", "4");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         JsonNode root = new ObjectMapper().readTree(r.out());
-        assertThat(root.get("sentences").asInt()).isEqualTo(10);
+        assertThat(root.get("sentences").asInt()).isEqualTo(4);
         assertThat(root.get("passes").asInt()).isEqualTo(3);
         JsonNode results = root.get("results");
         assertThat(results).hasSize(4);
@@ -62,6 +62,38 @@ class BenchCommandTest {
         for (int i = 1; i < 4; i++) {
             assertThat(results.get(i).get("outputLayer").asText()).isEqualTo("1 (1 layers)");
         }
+    }
+
+    @Test
+    void theDefaultIsPromptEolInFourModesWithAProgressLineEach() {
+        Cli.Result r = Cli.run("bench", "--synthetic", SYNTHETIC, "--count", "2");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("sentences: 2, timed passes: 3").contains("sentences/s: median of the 3 timed"
+                + " passes").contains("prompteol TP vs vanilla at the same output layer: ");
+        assertThat(r.out().lines().filter(l -> l.startsWith("prompteol "))).hasSize(5); // 4 rows and the ratios
+        assertThat(r.err().lines().filter(l -> l.matches("\\[\\d/4] prompteol .* warm-up .* s to go"))).hasSize(4);
+    }
+
+    @Test
+    void allRunsEveryPromptMethod() throws IOException {
+        Path sentences = Files.write(dir.resolve("sentences.txt"), List.of("One sentence.", "Another one."));
+
+        Cli.Result r = Cli.run("bench", "--synthetic", SYNTHETIC, "--all", "--json", "--sentences",
+                sentences.toString(), "--count", "1");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        List<String> methods = new ArrayList<>();
+        new ObjectMapper().readTree(r.out()).get("results").forEach(n -> methods.add(n.get("method").asText()));
+        assertThat(methods).hasSize(16).containsOnly("prompteol", "cot", "ke", "metaeol");
+    }
+
+    @Test
+    void allWithMethodsIsAUsageError() {
+        Cli.Result r = Cli.run("bench", "--synthetic", SYNTHETIC, "--all", "--methods", "cot");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--all runs every prompt method: drop --methods");
     }
 
     @Test

@@ -68,6 +68,15 @@ class UsageTest {
                 usage("unknown preset 'nope'", "similarity", "--preset", "nope", "a", "b"),
                 usage("output layer 'top'", "similarity", "--output-layer", "top", "a", "b"),
                 usage("Invalid value for option '--batch-size'", "similarity", "--batch-size", "zero", "a", "b"),
+                usage("--batch-size", "similarity", "--batch-size", "0", "a", "b"),
+                usage("--max-batch-tokens", "similarity", "--max-batch-tokens", "0", "a", "b"),
+                usage("--max-tokens", "similarity", "--max-tokens", "-3", "a", "b"),
+                usage("--threads", "similarity", "--threads", "-1", "a", "b"),
+                usage("--placeholder", "similarity", "--placeholder", "bogus", "a", "b"),
+                usage("--output-layer", "similarity", "--output-layer", "after:x", "a", "b"),
+                usage("--dtype", "embed", "--dtype", "fp8"),
+                usage("--prompt", "inspect", "--prompt", "nope"),
+                usage("--tp", "inspect", "--tp", "5", "2"),
                 usage("one sentence given", "similarity", "a"),
                 usage("Did you mean: tp similarity", "simlarity", "a", "b"));
     }
@@ -95,6 +104,15 @@ class UsageTest {
         assertThat(r.err()).startsWith("error: '/nonexistent' is neither an existing directory nor a valid model id")
                 .doesNotContain("\tat ");
         assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void aGpuWithTheBundledCpuLibtorchNamesTheWayToACudaBuild() {
+        Cli.Result r = Cli.run("similarity", "--device", "cuda:0", "a", "b");
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("libtorch sees 0 CUDA devices").contains("PYTORCH_LIBRARY_PATH=")
+                .contains("PYTORCH_VERSION=2.7.1").contains("PYTORCH_FLAVOR=cu128").contains("docs/gpu.md");
     }
 
     @Test

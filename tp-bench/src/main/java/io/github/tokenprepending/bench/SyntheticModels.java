@@ -1,5 +1,6 @@
-package io.github.tokenprepending.djl;
+package io.github.tokenprepending.bench;
 
+import io.github.tokenprepending.djl.DjlLayerwiseModel;
 import io.github.tokenprepending.djl.family.DecoderSpec;
 import io.github.tokenprepending.djl.family.LlamaLike;
 import io.github.tokenprepending.djl.family.RopeSpec;

@@ -1,8 +1,9 @@
-package io.github.tokenprepending.djl;
+package io.github.tokenprepending.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.tokenprepending.djl.WeightSource;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.SplittableRandom;
