@@ -113,7 +113,8 @@ final class HubHttp implements AutoCloseable {
     }
 
     /**
-     * Runs an attempt until it succeeds, retrying on {@link IOException} with exponential backoff.
+     * Runs an attempt until it succeeds, retrying on {@link IOException} with exponential backoff. A host that cannot
+     * be reached at all (unknown host, connection refused, no route) fails at once: retrying cannot help there.
      *
      * @param what the operation, for messages
      * @throws HubException ({@code NETWORK}) when every attempt failed
@@ -124,6 +125,12 @@ final class HubHttp implements AutoCloseable {
                 return attempt.run();
             } catch (IOException e) {
                 String reason = describe(e);
+                if (unreachable(e)) {
+                    throw new HubException(HubException.Kind.NETWORK, what + " failed: cannot reach " + endpoint
+                            + " (" + reason + "). Without a network: use a local checkpoint directory, or models"
+                            + " already in the HuggingFace cache with --offline (HF_HUB_OFFLINE=1); or point"
+                            + " HF_ENDPOINT at a reachable mirror", e);
+                }
                 if (tries >= maxAttempts) {
                     throw new HubException(HubException.Kind.NETWORK, what + " failed after " + tries
                             + (tries == 1 ? " attempt: " : " attempts: ") + reason, e);
@@ -141,6 +148,18 @@ final class HubHttp implements AutoCloseable {
                 throw interrupted(what, e);
             }
         }
+    }
+
+    /** Unknown host, connection refused, no route: the endpoint cannot be reached, now or after a retry. */
+    private static boolean unreachable(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+                    || t instanceof java.net.NoRouteToHostException
+                    || t instanceof java.nio.channels.UnresolvedAddressException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static HubException interrupted(String what, InterruptedException e) {

@@ -44,6 +44,24 @@ class AuthAndErrorsTest {
     }
 
     @Test
+    void anUnreachableHubFailsAtOnceNamingTheWaysOut() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        ModelResolver.Builder builder = resolver(Map.of()).endpoint("http://127.0.0.1:" + closedPort)
+                .maxAttempts(5).retryBackoff(Duration.ofSeconds(30));
+        HubException e;
+        try (LogCapture log = new LogCapture()) {
+            e = failure(builder, ID);
+            assertThat(log.text()).as("no retry for a refused connection").doesNotContain("retrying");
+        }
+        assertThat(e.kind()).isEqualTo(HubException.Kind.NETWORK);
+        assertThat(e.getMessage()).contains("cannot reach http://127.0.0.1:" + closedPort)
+                .contains("local checkpoint directory", "--offline", "HF_HUB_OFFLINE=1", "HF_ENDPOINT");
+    }
+
+    @Test
     void theTokenGoesToTheHubButNotAcrossARedirectToAnotherHost() {
         hub.modelRepo(ID);
         try (ModelResolver resolver = resolver(Map.of("HF_TOKEN", FakeHub.TOKEN)).build()) {
