@@ -3,6 +3,7 @@ package io.github.tokenprepending.springai.autoconfigure;
 import io.github.tokenprepending.EncoderSettings;
 import io.github.tokenprepending.InvalidSettingException;
 import io.github.tokenprepending.SentenceEncoder;
+import io.github.tokenprepending.hub.HubException;
 import io.github.tokenprepending.springai.TokenPrependingEmbeddingModel;
 import java.io.UncheckedIOException;
 import org.springframework.ai.embedding.EmbeddingModel;
@@ -43,7 +44,7 @@ public class TokenPrependingEmbeddingAutoConfiguration {
         } catch (InvalidSettingException e) {
             throw new InvalidConfigurationPropertyValueException(PREFIX + e.kebabName(),
                     settings.asMap().get(e.setting()), e.problem());
-        } catch (UncheckedIOException e) {
+        } catch (UncheckedIOException | HubException e) {
             throw new InvalidConfigurationPropertyValueException(PREFIX + "model", settings.model(),
                     "cannot be loaded: " + e.getMessage());
         }
