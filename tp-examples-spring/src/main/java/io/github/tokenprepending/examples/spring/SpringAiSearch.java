@@ -19,8 +19,7 @@ import org.springframework.context.annotation.Bean;
  * {@link SimpleVectorStore} and prints the passages closest to a query.
  *
  * <pre>
- * java -cp 'tp-examples/target/tp.jar:tp-examples/target/lib/*' \
- *     io.github.tokenprepending.examples.spring.SpringAiSearch [--tp.embedding.model=MODEL] [QUERY...]
+ * java -jar tp-examples-spring/target/tp-spring-example.jar [--tp.embedding.model=MODEL] [QUERY...]
  * </pre>
  *
  * <p>Without {@code tp.embedding.model} (in the properties, the environment as {@code TP_EMBEDDING_MODEL}, or
