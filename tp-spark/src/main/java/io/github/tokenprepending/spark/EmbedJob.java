@@ -53,6 +53,7 @@ public final class EmbedJob {
         }
         int code;
         SparkSession spark = builder.getOrCreate();
+        spark.sparkContext().setLogLevel("WARN");
         try {
             Summary summary = run(spark, job);
             System.err.printf(Locale.ROOT, "%d rows embedded into %s in %.1f s (%.1f rows/s)%n", summary.rows(),
