@@ -103,12 +103,12 @@ public final class EmbedJob {
             out.add(functions.col(job.textColumn()));
         }
         out.add(functions.col(TpSpark.EMBEDDING));
-        if (!job.overwrite() && exists(spark, job.output())) {
+        if (!job.overwrite() && holdsData(spark, job.output())) {
             throw new IllegalArgumentException("--output " + job.output() + " exists (use --mode overwrite to replace"
                     + " it)");
         }
-        embedded.select(out.toArray(new Column[0])).write()
-                .mode(job.overwrite() ? SaveMode.Overwrite : SaveMode.ErrorIfExists).parquet(job.output());
+        // past the check, an output directory holds only a failed job's leftovers: replacing them clobbers nothing
+        embedded.select(out.toArray(new Column[0])).write().mode(SaveMode.Overwrite).parquet(job.output());
         long rowsWritten = spark.read().parquet(job.output()).count();
         return new Summary(rowsWritten, (System.nanoTime() - start) / 1e9);
     }
@@ -131,10 +131,27 @@ public final class EmbedJob {
         };
     }
 
-    private static boolean exists(SparkSession spark, String output) {
+    /**
+     * @return whether {@code output} holds data: a file, or a directory with a visible entry (a failed job leaves
+     *     the directory with hidden leftovers only, which a rerun replaces)
+     */
+    private static boolean holdsData(SparkSession spark, String output) {
         try {
             org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(output);
-            return path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path);
+            org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (!fs.exists(path)) {
+                return false;
+            }
+            if (!fs.getFileStatus(path).isDirectory()) {
+                return true;
+            }
+            for (org.apache.hadoop.fs.FileStatus entry : fs.listStatus(path)) {
+                String name = entry.getPath().getName();
+                if (!name.startsWith("_") && !name.startsWith(".")) {
+                    return true;
+                }
+            }
+            return false;
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot check --output " + output + ": " + e.getMessage(), e);
         }

@@ -86,6 +86,23 @@ class EmbedJobTest {
     }
 
     @Test
+    void aFailedJobCommitsNothingAndCanBeRerun() throws Exception {
+        Path corpus = dir.resolve("corpus.jsonl");
+        Files.writeString(corpus, "{\"id\": 1, \"text\": \"Tom ran.\"}\n");
+        String out = dir.resolve("out.parquet").toString();
+        String missing = dir.resolve("no-such-model").toString();
+
+        assertThatThrownBy(() -> EmbedJob.run(spark, JobArguments.parse("--input", corpus.toString(),
+                "--id-column", "id", "--output", out, "--model", missing, "--offline")))
+                .hasStackTraceContaining("cannot load model '" + missing + "' on executor driver on host ");
+        assertThat(Files.exists(Path.of(out, "_SUCCESS"))).isFalse();
+
+        EmbedJob.run(spark, JobArguments.parse("--input", corpus.toString(), "--id-column", "id", "--output", out,
+                "--model", model));
+        assertThat(spark.read().parquet(out).count()).isEqualTo(1);
+    }
+
+    @Test
     void argumentsNameTheOptionAtFault() {
         JobArguments parsed = JobArguments.parse("--input", "c.parquet", "--id-column", "id", "--output", "o",
                 "--tp", "1", "7", "--output-layer", "-2", "--normalize", "--batchSize", "8");
