@@ -23,14 +23,14 @@ import org.apache.spark.sql.functions;
  * </pre>
  *
  * Without a configured master (run with {@code java}, not {@code spark-submit}) it runs on {@code local[*]}.
- * Arguments: {@link JobArguments#USAGE}. Exit codes: 0 done, 1 failed, 2 bad arguments or input.
+ * Arguments: {@code --help}. Exit codes: 0 done, 1 failed, 2 bad arguments or input.
  */
 public final class EmbedJob {
     private EmbedJob() {
     }
 
     /**
-     * @param args see {@link JobArguments#USAGE}
+     * @param args the job's arguments ({@code --help} lists them)
      */
     public static void main(String[] args) {
         if (args.length == 0 || List.of(args).contains("--help")) {
