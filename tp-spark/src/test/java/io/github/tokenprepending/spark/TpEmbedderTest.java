@@ -1,0 +1,89 @@
+package io.github.tokenprepending.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.tokenprepending.EncoderSettings;
+import io.github.tokenprepending.InvalidSettingException;
+import io.github.tokenprepending.SentenceEncoder;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.feature.SQLTransformer;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TpEmbedderTest {
+    @TempDir
+    Path dir;
+
+    private final EncoderSettings settings = SharedSpark.toyModel().toBuilder().maxBatchTokens(512).normalize(true)
+            .build();
+
+    @Test
+    void pipelineSavedAndLoadedGivesTheSameOutput() throws Exception {
+        SharedSpark.session();
+        List<String> texts = Arrays.asList("Tom ran.", "The little girl played in the park.", null,
+                "A big dog found a shiny red ball under the tree.");
+        Dataset<Row> in = TpSparkTest.frame(texts, 2);
+        TpEmbedder embedder = new TpEmbedder().setInputCol("clean").setOutputCol("vec")
+                .setEncoderSettings(settings).setSkipEmpty(true);
+        Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {
+            new SQLTransformer().setStatement("SELECT id, lower(text) AS clean FROM __THIS__"), embedder});
+
+        PipelineModel model = pipeline.fit(in);
+        List<Row> before = model.transform(in).collectAsList();
+        String path = dir.resolve("pipeline").toString();
+        model.save(path);
+        PipelineModel loaded = PipelineModel.load(path);
+        List<Row> after = loaded.transform(in).collectAsList();
+
+        TpEmbedder stage = (TpEmbedder) loaded.stages()[1];
+        assertThat(stage.uid()).isEqualTo(embedder.uid());
+        assertThat(stage.getInputCol()).isEqualTo("clean");
+        assertThat(stage.getOutputCol()).isEqualTo("vec");
+        assertThat(stage.getSkipEmpty()).isTrue();
+        assertThat(stage.getEncoderSettings()).isEqualTo(settings);
+        assertThat(after).isEqualTo(before);
+
+        try (SentenceEncoder direct = settings.open()) {
+            assertThat(before.get(2).isNullAt(2)).isTrue();
+            TpSparkTest.assertClose(floats(before.get(1).getList(2)),
+                    direct.embed("the little girl played in the park."));
+        }
+    }
+
+    @Test
+    void settingsGoThroughEncoderSettingsNamesCamelOrKebab() {
+        TpEmbedder embedder = new TpEmbedder().setEncoderSetting("max-batch-tokens", "512")
+                .setEncoderSetting("normalize", "true").setEncoderSetting("tp", "1 2");
+        assertThat(embedder.getEncoderSettings())
+                .isEqualTo(EncoderSettings.builder().maxBatchTokens(512).normalize(true).tp(1, 2).build());
+        assertThatThrownBy(() -> embedder.setEncoderSetting("batchTokens", "5"))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("batchTokens")
+                .hasMessageContaining("maxBatchTokens");
+        assertThatThrownBy(() -> embedder.setEncoderSetting("maxBatchTokens", "0"))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("at least 1");
+    }
+
+    @Test
+    void schemaIsCheckedWithoutRunning() {
+        TpEmbedder embedder = new TpEmbedder();
+        assertThatThrownBy(() -> embedder.transformSchema(TpSparkTest.SCHEMA)).hasMessageContaining("inputCol is not set");
+        assertThat(embedder.setInputCol("text").transformSchema(TpSparkTest.SCHEMA).fieldNames())
+                .containsExactly("id", "text", "embedding");
+    }
+
+    private static float[] floats(List<Float> values) {
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
+    }
+}
