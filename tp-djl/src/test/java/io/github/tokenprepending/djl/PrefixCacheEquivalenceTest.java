@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,14 +36,31 @@ class PrefixCacheEquivalenceTest {
             "",
             "Tom said \"hello\" to his friend?");
 
+    /** Every method on the Llama checkpoint and stories260K: the default run. */
     static Stream<Arguments> cases() {
+        return cases("llama", "stories260K");
+    }
+
+    /** The other golden checkpoints (about a minute more): tagged exhaustive, {@code mvn -B verify -Pall-tests}. */
+    static Stream<Arguments> otherFamilies() {
+        return cases("llama3", "qwen2", "gemma2");
+    }
+
+    private static Stream<Arguments> cases(String... models) {
         List<Arguments> out = new ArrayList<>();
-        for (String model : new String[] {"llama", "llama3", "qwen2", "gemma2", "stories260K"}) {
+        for (String model : models) {
             for (PromptMethod method : PromptMethod.values()) {
                 out.add(Arguments.of(model, method));
             }
         }
         return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("otherFamilies")
+    @Tag("exhaustive")
+    void cachedAndRecomputedPrefixesAgreeOnTheOtherFamilies(String name, PromptMethod method) throws Exception {
+        cachedAndRecomputedPrefixesGiveTheSameEmbeddings(name, method);
     }
 
     @ParameterizedTest(name = "{0} {1}")

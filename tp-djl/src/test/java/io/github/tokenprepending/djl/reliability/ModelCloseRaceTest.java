@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
  * 20 rounds out of three): {@code close()} freed the weights, TorchScript modules and manager a running
  * {@code DjlForwardPass} was using. Now running passes finish, the last one frees the model, and later calls fail
  * with an {@link IllegalStateException}. The race runs in a child JVM, so a crash fails this test instead of
- * killing the build. Tagged {@code child-jvm}: {@code mvn -B verify -Pchild-jvm} runs it.
+ * killing the build. Tagged {@code child-jvm}: {@code mvn -B verify -Pall-tests} runs it.
  */
 @Tag("child-jvm")
 class ModelCloseRaceTest {

@@ -114,7 +114,7 @@ class NativeMemoryTest {
      * one batch's hidden state ([32, ~60, 64] float32, ~480 KiB) would add 150 MiB, any tensor of 210 KiB or more
      * per batch exceeds the bound. Arrays a leak leaves in a DJL manager, of any size, are caught exactly by
      * {@link #noArrayOrSubManagerOutlivesACall()}. Tagged {@code child-jvm} (about a minute): {@code mvn -B verify
-     * -Pchild-jvm} runs it.
+     * -Pall-tests} runs it.
      */
     @Test
     @Tag("child-jvm")
