@@ -170,6 +170,12 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
             DType weightsDtype = options.weightsDtype() != null ? options.weightsDtype()
                     : defaultWeightsDtype(dtype, weights.dtype(family.embeddingWeight(),
                             new long[] {spec.vocabSize(), spec.hiddenSize()}));
+            if (dtype == DType.FLOAT32 && weightsDtype != DType.FLOAT32 && !device.isGpu()
+                    && CpuFeatures.fastBf16()) {
+                LOG.info("{} weights under float32 compute are widened product by product; this CPU has {}:"
+                        + " --dtype bf16 computes natively and is several times faster (embeddings then differ from"
+                        + " float32 by ~1e-2 relative)", weightsDtype, CpuFeatures.bf16Support());
+            }
             ModelMemory.check(family, spec, layers, weightsDtype, dtype, device, weights::contains);
             return new DjlLayerwiseModel(family, spec, weights, tokenizer, options, device, layers, dtype,
                     weightsDtype);

@@ -6,11 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.tokenprepending.EncodingStats;
 import io.github.tokenprepending.LayerLoop;
 import io.github.tokenprepending.OutputLayer;
+import io.github.tokenprepending.Presets;
 import io.github.tokenprepending.PromptMethod;
 import io.github.tokenprepending.SentenceEncoder;
 import io.github.tokenprepending.TokenPrependingEncoder;
 import io.github.tokenprepending.TpConfig;
 import io.github.tokenprepending.TpRange;
+import io.github.tokenprepending.djl.CpuFeatures;
+import io.github.tokenprepending.djl.DjlLayerwiseModel;
 import io.github.tokenprepending.djl.DjlRuntime;
 import io.github.tokenprepending.djl.SyntheticModels;
 import io.github.tokenprepending.djl.family.DecoderSpec;
@@ -59,6 +62,7 @@ import picocli.CommandLine.Spec;
                     + " preset's settings."})
 final class BenchCommand implements Callable<Integer> {
     private static final String RESOURCES = "/io/github/tokenprepending/cli/bench/";
+    private static final List<String> MODES = List.of("full", "early", "tp", "tp-cache");
 
     @Spec
     CommandSpec spec;
@@ -83,6 +87,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--methods", split = ",", paramLabel = "M",
             description = "prompt methods, comma-separated (default: prompteol,cot,ke,metaeol)")
     List<String> methods;
+
+    @Option(names = "--modes", split = ",", paramLabel = "MODE",
+            description = "modes, comma-separated (default: full,early,tp,tp-cache): vanilla at full depth, vanilla"
+                    + " at the output layer, TP, TP with the prefix cache; only the layers they need are loaded")
+    List<String> modes;
 
     @Option(names = "--json", description = "print one JSON object instead of the table")
     boolean json;
@@ -126,7 +135,16 @@ final class BenchCommand implements Callable<Integer> {
         String modelName;
         List<Result> results = new ArrayList<>();
         double gflops;
-        try (Bench bench = open()) {
+        List<String> chosenModes = modes == null ? MODES : modes;
+        for (String mode : chosenModes) {
+            if (!MODES.contains(mode)) {
+                throw usage("--modes: unknown mode '" + mode + "' (modes: " + String.join(", ", MODES) + ")");
+            }
+        }
+        boolean fullDepth = chosenModes.contains("full");
+        Load load;
+        try (Bench bench = open(fullDepth)) {
+            load = bench.load;
             gflops = DjlRuntime.sgemmGflops(1024, 20);
             modelName = bench.name;
             SentenceEncoder encoder = bench.encoder;
@@ -136,22 +154,31 @@ final class BenchCommand implements Callable<Integer> {
             TpRange range = base.tp();
             String early = outputLayer + " (" + outputLayer.layersToRun(layers) + " layers)";
             for (PromptMethod method : selected) {
-                results.addAll(measure(encoder, method, input, List.of(
-                        new Config(c -> c.prompt(method).vanilla().outputLayer(OutputLayer.last()).prefixCache(false),
-                                false, "vanilla", "-1 (" + layers + " layers)"),
-                        new Config(c -> c.prompt(method).vanilla().outputLayer(outputLayer).prefixCache(false),
-                                false, "vanilla", early),
-                        new Config(c -> c.prompt(method).tp(range).outputLayer(outputLayer).prefixCache(false),
-                                false, "tp", early),
-                        new Config(c -> c.prompt(method).tp(range).outputLayer(outputLayer).prefixCache(true),
-                                true, "tp", early))));
+                List<Config> configs = new ArrayList<>();
+                if (fullDepth) {
+                    configs.add(new Config(c -> c.prompt(method).vanilla().outputLayer(OutputLayer.last())
+                            .prefixCache(false), false, "vanilla", "-1 (" + layers + " layers)"));
+                }
+                if (chosenModes.contains("early")) {
+                    configs.add(new Config(c -> c.prompt(method).vanilla().outputLayer(outputLayer).prefixCache(false),
+                            false, "vanilla", early));
+                }
+                if (chosenModes.contains("tp")) {
+                    configs.add(new Config(c -> c.prompt(method).tp(range).outputLayer(outputLayer).prefixCache(false),
+                            false, "tp", early));
+                }
+                if (chosenModes.contains("tp-cache")) {
+                    configs.add(new Config(c -> c.prompt(method).tp(range).outputLayer(outputLayer).prefixCache(true),
+                            true, "tp", early));
+                }
+                results.addAll(measure(encoder, method, input, configs));
             }
         }
         double[] overhead = callOverheadMicros();
         if (json) {
-            printJson(modelName, input.size(), gflops, overhead, results);
+            printJson(modelName, input.size(), gflops, overhead, load, results);
         } else {
-            printTable(modelName, input.size(), gflops, overhead, results);
+            printTable(modelName, input.size(), gflops, overhead, load, chosenModes.size() == MODES.size(), results);
         }
         return 0;
     }
@@ -204,18 +231,32 @@ final class BenchCommand implements Callable<Integer> {
         return new ParameterException(spec.commandLine(), message);
     }
 
+    /**
+     * How loading went: seconds, peak resident memory while loading (VmHWM) and resident memory after it (VmRSS), in
+     * MB, the decoder layers loaded, and the dtypes.
+     */
+    record Load(double seconds, long peakResidentMb, long residentMb, int layers, String weightsDtype,
+            String computeDtype) {
+    }
+
     /** The model under test, with the settings it starts from (TP range and output layer included). */
-    private record Bench(String name, SentenceEncoder encoder) implements AutoCloseable {
+    private record Bench(String name, SentenceEncoder encoder, Load load) implements AutoCloseable {
         @Override
         public void close() {
             encoder.close();
         }
     }
 
-    private Bench open() throws IOException {
+    private Bench open(boolean fullDepth) throws IOException {
+        resetPeaks();
+        long start = System.nanoTime();
         if (synthetic == null) {
-            SentenceEncoder encoder = options.open();
-            return new Bench(options.modelName(), encoder);
+            SentenceEncoder encoder = options.open(b -> {
+                if (fullDepth) {
+                    b.loadLayersFor(OutputLayer.last());
+                }
+            });
+            return new Bench(options.modelName(), encoder, loaded(start, encoder, null));
         }
         ModelOptions modelOptions = options.modelOptions();
         DecoderSpec decoder;
@@ -232,12 +273,25 @@ final class BenchCommand implements Callable<Integer> {
                     + " (use vocab=32001)");
         }
         SentenceEncoder encoder;
+        DjlLayerwiseModel model;
         try {
-            encoder = options.open(SyntheticModels.create(decoder, tokenizer, modelOptions, seed));
+            SentenceEncoder.Builder settings = options.settings().applyTo(SentenceEncoder.builder());
+            if (fullDepth) {
+                settings.loadLayersFor(OutputLayer.last());
+            }
+            int layers = settings.layersToLoad(decoder.numLayers(), Presets.defaultFor(decoder.numLayers()));
+            model = SyntheticModels.create(decoder, tokenizer, modelOptions.withLayers(layers), seed);
+            encoder = options.open(model);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
-        return new Bench("synthetic " + synthetic, encoder);
+        return new Bench("synthetic " + synthetic, encoder, loaded(start, encoder, model));
+    }
+
+    private static Load loaded(long start, SentenceEncoder encoder, DjlLayerwiseModel model) {
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Load(seconds, residentMb(), currentResidentMb(), model == null ? -1 : model.loadedLayers(),
+                model == null ? "" : model.weightsDtype().toString(), encoder.modelInfo().dtype().toString());
     }
 
     private static byte[] resource(String name, boolean gzip) throws IOException {
@@ -331,9 +385,18 @@ final class BenchCommand implements Callable<Integer> {
 
     /** @return peak resident memory (VmHWM) in MB, or -1 where /proc is unavailable */
     private static long residentMb() {
+        return status("VmHWM:");
+    }
+
+    /** @return resident memory now (VmRSS) in MB, or -1 where /proc is unavailable */
+    private static long currentResidentMb() {
+        return status("VmRSS:");
+    }
+
+    private static long status(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("\\D", "")) >> 10;
                 }
             }
@@ -343,11 +406,17 @@ final class BenchCommand implements Callable<Integer> {
         return -1;
     }
 
-    private void printTable(String model, int n, double gflops, double[] overhead, List<Result> results) {
+    private void printTable(String model, int n, double gflops, double[] overhead, Load load, boolean allModes,
+            List<Result> results) {
         System.out.printf(Locale.ROOT, "model: %s%nsentences: %d, passes: %d, threads: %d, sgemm: %.0f GFLOP/s"
                 + " (DJL libtorch, 1024^3 fp32)%ncall overhead: %.0f us per layer call, %.0f us per pass for setup and"
-                + " pooling (tiny model, 3 tokens)%n%n", model, n, passes, DjlRuntime.threads(), gflops, overhead[0],
+                + " pooling (tiny model, 3 tokens)%n", model, n, passes, DjlRuntime.threads(), gflops, overhead[0],
                 overhead[1]);
+        System.out.printf(Locale.ROOT, "load: %.1f s, peak RSS %d MB while loading, %d MB resident after;"
+                + " %s layers loaded, %s weights, %s compute; CPU bf16 instructions: %s%n%n", load.seconds(),
+                load.peakResidentMb(), load.residentMb(), load.layers() < 0 ? "needed" : load.layers(),
+                load.weightsDtype().isEmpty() ? "checkpoint" : load.weightsDtype(), load.computeDtype(),
+                CpuFeatures.bf16Support());
         System.out.printf(Locale.ROOT, "%-9s %-8s %-16s %-6s %10s %10s %10s %10s %9s %9s %8s %9s %8s%n", "method",
                 "mode", "output layer", "cache", "sent/s med", "min", "max", "tokens/s", "computed", "ms/batch",
                 "padding", "heap MB", "RSS MB");
@@ -359,7 +428,7 @@ final class BenchCommand implements Callable<Integer> {
                     r.peakHeapMb(), r.residentMb());
         }
         System.out.println();
-        for (int i = 0; i + 3 < results.size(); i += 4) {
+        for (int i = 0; allModes && i + 3 < results.size(); i += 4) {
             Result full = results.get(i);
             Result early = results.get(i + 1);
             Result tp = results.get(i + 2);
@@ -381,7 +450,7 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private void printJson(String model, int n, double gflops, double[] overhead, List<Result> results)
+    private void printJson(String model, int n, double gflops, double[] overhead, Load load, List<Result> results)
             throws IOException {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
@@ -392,6 +461,10 @@ final class BenchCommand implements Callable<Integer> {
         root.put("sgemmGflops", gflops);
         root.put("layerCallOverheadMicros", overhead[0]);
         root.put("passSetupMicros", overhead[1]);
+        root.put("loadSeconds", load.seconds());
+        root.put("loadPeakResidentMb", load.peakResidentMb());
+        root.put("residentAfterLoadMb", load.residentMb());
+        root.put("cpuBf16", CpuFeatures.bf16Support());
         ArrayNode array = root.putArray("results");
         for (Result r : results) {
             ObjectNode o = array.addObject();

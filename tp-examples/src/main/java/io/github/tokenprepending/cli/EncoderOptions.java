@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.function.Consumer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -105,6 +106,11 @@ final class EncoderOptions {
         @Option(names = "--threads", paramLabel = "N", order = 17,
                 description = "CPU threads of libtorch (default: the cores the JVM sees, ${sys:tp.cores} here)")
         Integer threads;
+
+        @Option(names = "--weights-dtype", paramLabel = "T", order = 18,
+                description = "dtype the weight matrices stay in: fp32, fp16 or bf16 (default: --dtype when 16-bit,"
+                        + " else the checkpoint's own 16-bit dtype, else fp32); converted to --dtype per product")
+        String weightsDtype;
     }
 
     /**
@@ -116,7 +122,8 @@ final class EncoderOptions {
                 .preset(s.preset).tp(s.tp).vanilla(s.vanilla ? true : null).outputLayer(s.outputLayer)
                 .prompt(s.prompt).placeholder(s.placeholder).device(s.device).dtype(s.dtype).batchSize(s.batchSize)
                 .maxBatchTokens(s.maxBatchTokens).maxTokens(s.maxTokens).normalize(s.normalize ? true : null)
-                .prefixCache(s.noPrefixCache ? false : null).threads(s.threads).build();
+                .prefixCache(s.noPrefixCache ? false : null).threads(s.threads).weightsDtype(s.weightsDtype)
+                .build();
     }
 
     /**
@@ -124,6 +131,15 @@ final class EncoderOptions {
      * @throws ParameterException for options that are wrong in themselves (exit code 2)
      */
     SentenceEncoder open() {
+        return open(b -> { });
+    }
+
+    /**
+     * @param more builder calls that are no option (such as {@code loadLayersFor} for a variant)
+     * @return the encoder these options describe
+     * @throws ParameterException for options that are wrong in themselves (exit code 2)
+     */
+    SentenceEncoder open(Consumer<SentenceEncoder.Builder> more) {
         EncoderSettings s = settings();
         checked(s::validate);
         checkDevice();
@@ -131,7 +147,7 @@ final class EncoderOptions {
             s = s.toBuilder().model(ToyModel.directory().toString()).build();
         }
         EncoderSettings resolved = s;
-        return checked(() -> resolved.open(TerminalProgress.downloads()));
+        return checked(() -> resolved.open(TerminalProgress.downloads(), more));
     }
 
     /**
