@@ -11,6 +11,11 @@ d head dim, nh query heads, nkv key/value heads.
 Numerics follow HuggingFace transformers 4.46 (the version the official Token Prepending code runs on):
 RMSNorm in float32, rotary embeddings in the rotate_half layout, softmax in float32, additive masks that use
 finfo(float32).min rather than -inf. Attention scores are accumulated in float32 for every compute dtype.
+
+Weights may be stored in another dtype than the one the layers compute in (float16 or bfloat16 matrices under
+float32 compute, to halve resident memory): each matrix is converted to the activations' dtype right before its
+product (a no-op when they agree), so products accumulate in the compute dtype. Norm weights and biases always
+arrive in the compute dtype.
 """
 from typing import List, Tuple
 
@@ -66,8 +71,8 @@ def _rotate_half(x: Tensor) -> Tensor:
 
 def _linear(x: Tensor, weight: Tensor, bias: Tensor) -> Tensor:
     if bias.numel() == 0:
-        return F.linear(x, weight)
-    return F.linear(x, weight, bias)
+        return F.linear(x, weight.to(x.dtype))
+    return F.linear(x, weight.to(x.dtype), bias)
 
 
 def _prepend(h: Tensor, pst_cols: Tensor, replace: bool) -> Tensor:
@@ -143,9 +148,9 @@ def _self_attention(x: Tensor, cos: Tensor, sin: Tensor, mask: Tensor, past_k: T
 
 def _glu_mlp(x: Tensor, w_gate_up: Tensor, w_down: Tensor, act: int) -> Tensor:
     # w_gate_up [2 I, H] stacks the gate and up projections
-    gate_up = F.linear(x, w_gate_up)
+    gate_up = F.linear(x, w_gate_up.to(x.dtype))
     i = w_gate_up.shape[0] // 2
-    return F.linear(_activation(gate_up[..., :i], act) * gate_up[..., i:], w_down)
+    return F.linear(_activation(gate_up[..., :i], act) * gate_up[..., i:], w_down.to(x.dtype))
 
 
 class Prepare(torch.nn.Module):
@@ -154,6 +159,7 @@ class Prepare(torch.nn.Module):
     Returns (hidden [B,T,H] in the compute dtype, cos, sin [B,T,d], global mask, sliding-window mask
     [B,1,T,S] float32). The <PST> input vector goes to the columns in pst_cols (-1: none) unless it is empty,
     in which case the checkpoint's own row is used. Gemma2 multiplies by sqrt(H) rounded to the compute dtype.
+    pst_vector (possibly empty) is in the compute dtype; the embedding matrix may be stored in another one.
     """
 
     def forward(self, ids: Tensor, embed_weight: Tensor, pst_cols: Tensor, pst_vector: Tensor,
@@ -166,7 +172,7 @@ class Prepare(torch.nn.Module):
         if pst_vector.numel() > 0:
             lookup = torch.index_put(ids, (rows[has_pst], pst_cols[has_pst]),
                                      torch.zeros(1, dtype=ids.dtype, device=ids.device))
-        h = F.embedding(lookup, embed_weight)
+        h = F.embedding(lookup, embed_weight).to(pst_vector.dtype)
         if pst_vector.numel() > 0:
             h = torch.index_put(h, (rows[has_pst], pst_cols[has_pst]), pst_vector.to(h.dtype))
         if embed_scale != 1.0:
@@ -311,6 +317,24 @@ class Cast(torch.nn.Module):
         return x.to(_dtype(dtype))
 
 
+class Alloc(torch.nn.Module):
+    """An uninitialised tensor of a shape and dtype on the device of `like`, for Fill to write a weight into."""
+
+    def forward(self, like: Tensor, shape: List[int], dtype: int) -> Tensor:
+        return torch.empty(shape, dtype=_dtype(dtype), device=like.device)
+
+
+class Fill(torch.nn.Module):
+    """Copies src into dest's elements [first, first + numel(src)) (row-major), in place, converting its dtype.
+
+    Weights are loaded chunk by chunk this way, so that loading never holds a second copy of a tensor.
+    """
+
+    def forward(self, dest: Tensor, first: int, src: Tensor) -> int:
+        dest.view(-1).narrow(0, first, src.numel()).copy_(src.reshape(-1))
+        return src.numel()
+
+
 BLOCKS = {
     "prepare.pt": Prepare,
     "rope.pt": Rope,
@@ -319,6 +343,8 @@ BLOCKS = {
     "gemma2_layer.pt": Gemma2Layer,
     "pool.pt": Pool,
     "cast.pt": Cast,
+    "alloc.pt": Alloc,
+    "fill.pt": Fill,
 }
 """Every exported block by file name."""
 

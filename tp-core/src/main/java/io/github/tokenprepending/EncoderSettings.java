@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Every user-facing encoder option as plain values, and the one place where they are mapped onto
@@ -44,6 +45,8 @@ import java.util.Map;
  * @param normalize L2-normalise embeddings
  * @param prefixCache reuse the prompt's shared prefix across batches
  * @param threads CPU threads of the engine (process-wide; default: the cores the JVM sees)
+ * @param weightsDtype dtype the weight matrices stay in: {@code fp32}, {@code fp16} or {@code bf16} (default: the
+ *     compute dtype when 16-bit, else the checkpoint's own 16-bit dtype, else fp32)
  */
 public record EncoderSettings(
         String model,
@@ -62,7 +65,8 @@ public record EncoderSettings(
         Integer maxTokens,
         Boolean normalize,
         Boolean prefixCache,
-        Integer threads) implements Serializable {
+        Integer threads,
+        String weightsDtype) implements Serializable {
 
     /** The settings' names, in declaration order. */
     public static final List<String> NAMES = Arrays.stream(EncoderSettings.class.getRecordComponents())
@@ -112,6 +116,18 @@ public record EncoderSettings(
      * @return the encoder; close it
      */
     public SentenceEncoder open(DownloadListener downloads) {
+        return open(downloads, b -> { });
+    }
+
+    /**
+     * Like {@link #open(DownloadListener)}, with builder calls that are no setting, such as
+     * {@link SentenceEncoder.Builder#loadLayersFor} for a variant that reads a later layer.
+     *
+     * @param downloads told about downloads, or null to log them
+     * @param more further builder calls, applied after the settings
+     * @return the encoder; close it
+     */
+    public SentenceEncoder open(DownloadListener downloads, Consumer<SentenceEncoder.Builder> more) {
         if (model == null || model.isBlank()) {
             throw new InvalidSettingException("model", "is required: a HuggingFace id or a local checkpoint"
                     + " directory", null);
@@ -127,6 +143,7 @@ public record EncoderSettings(
         if (revision != null) {
             resolver.revision(revision);
         }
+        more.accept(b);
         try (ModelResolver r = resolver.build()) {
             return b.resolver(r).build();
         }
@@ -151,7 +168,7 @@ public record EncoderSettings(
     }
 
     /**
-     * @return device, dtype, placeholder vector and threads as these settings say
+     * @return device, dtype, weights dtype, placeholder vector and threads as these settings say
      * @throws InvalidSettingException for a malformed value
      */
     public ModelOptions modelOptions() {
@@ -171,6 +188,9 @@ public record EncoderSettings(
             }
             options = options.withThreads(threads);
         }
+        if (weightsDtype != null) {
+            options = options.withWeightsDtype(parse("weightsDtype", weightsDtype, DType::parse));
+        }
         return options;
     }
 
@@ -184,7 +204,7 @@ public record EncoderSettings(
     public SentenceEncoder.Builder applyTo(SentenceEncoder.Builder b) {
         ModelOptions options = modelOptions();
         b.device(options.device()).dtype(options.dtype()).placeholder(options.placeholder())
-                .threads(options.threads());
+                .threads(options.threads()).weightsDtype(options.weightsDtype());
         if (preset != null) {
             Preset chosen = parse("preset", preset,
                     name -> name.equalsIgnoreCase("default") ? null : Presets.byName(name));
@@ -249,6 +269,7 @@ public record EncoderSettings(
         put(out, "normalize", normalize);
         put(out, "prefixCache", prefixCache);
         put(out, "threads", threads);
+        put(out, "weightsDtype", weightsDtype);
         return out;
     }
 
@@ -286,6 +307,7 @@ public record EncoderSettings(
                 case "normalize" -> b.normalize(bool(key, v));
                 case "prefixCache" -> b.prefixCache(bool(key, v));
                 case "threads" -> b.threads(integer(key, v));
+                case "weightsDtype" -> b.weightsDtype(v);
                 default -> throw new InvalidSettingException(e.getKey(), "is not an encoder setting (known: "
                         + String.join(", ", NAMES) + ")", null);
             }
@@ -408,6 +430,7 @@ public record EncoderSettings(
         private Boolean normalize;
         private Boolean prefixCache;
         private Integer threads;
+        private String weightsDtype;
 
         private Builder() {
         }
@@ -430,6 +453,7 @@ public record EncoderSettings(
             normalize = s.normalize;
             prefixCache = s.prefixCache;
             threads = s.threads;
+            weightsDtype = s.weightsDtype;
         }
 
         /**
@@ -594,11 +618,20 @@ public record EncoderSettings(
             return this;
         }
 
+        /**
+         * @param weightsDtype {@code fp32}, {@code fp16} or {@code bf16}
+         * @return this
+         */
+        public Builder weightsDtype(String weightsDtype) {
+            this.weightsDtype = weightsDtype;
+            return this;
+        }
+
         /** @return the settings (not yet validated: see {@link EncoderSettings#validate()}) */
         public EncoderSettings build() {
             return new EncoderSettings(model, revision, offline, preset, tp, vanilla, outputLayer, prompt,
                     placeholder, device, dtype, batchSize, maxBatchTokens, maxTokens, normalize, prefixCache,
-                    threads);
+                    threads, weightsDtype);
         }
     }
 }

@@ -206,6 +206,7 @@ public final class SentenceEncoder implements AutoCloseable {
         private Preset preset;
         private boolean vanilla;
         private ModelOptions options = ModelOptions.defaults();
+        private final List<OutputLayer> alsoLoadFor = new ArrayList<>();
         /** Changes to the preset's settings, in the order given: the builder wraps {@link TpConfig.Builder}. */
         private final List<Consumer<TpConfig.Builder>> changes = new ArrayList<>();
 
@@ -396,6 +397,30 @@ public final class SentenceEncoder implements AutoCloseable {
         }
 
         /**
+         * @param weightsDtype the dtype weight matrices stay in, converted to the compute dtype product by product
+         *     (default: the compute dtype when it is 16-bit, else the checkpoint's own 16-bit dtype, else float32):
+         *     {@code FLOAT16} or {@code BFLOAT16} halves the memory of float32 weights
+         * @return this
+         */
+        public Builder weightsDtype(DType weightsDtype) {
+            this.options = options.withWeightsDtype(weightsDtype);
+            return this;
+        }
+
+        /**
+         * Loads the layers this output layer needs as well, for {@link SentenceEncoder#variant variants} that read
+         * there (a vanilla baseline at {@code -1} beside a TP encoder at 27). Otherwise only the layers up to the
+         * encoder's own output layer are loaded.
+         *
+         * @param outputLayer another output layer
+         * @return this
+         */
+        public Builder loadLayersFor(OutputLayer outputLayer) {
+            alsoLoadFor.add(Objects.requireNonNull(outputLayer, "outputLayer"));
+            return this;
+        }
+
+        /**
          * @param threads the engine's CPU threads, process-wide (default 0: the cores the JVM sees)
          * @return this
          */
@@ -467,23 +492,68 @@ public final class SentenceEncoder implements AutoCloseable {
                 throw new IllegalStateException("model(...) is required: a local directory or a HuggingFace id");
             }
             Path dir = instance == null ? resolve() : null;
-            LayerwiseModel loaded = instance == null ? load(dir) : instance;
+            LayerwiseModelProvider engine = instance == null ? chooseProvider(dir) : null;
+            int numLayers = instance == null ? numLayers(engine, dir) : instance.info().numLayers();
+            Optional<Preset> byId = model == null ? Optional.empty() : Presets.forModel(model);
+            Preset chosen = preset != null ? preset : byId.orElseGet(() -> Presets.defaultFor(numLayers));
+            TpConfig settings;
             try {
-                Optional<Preset> byId = model == null ? Optional.empty() : Presets.forModel(model);
-                Preset chosen = preset != null ? preset
-                        : byId.orElseGet(() -> Presets.defaultFor(loaded.info().numLayers()));
-                TpConfig.Builder config = chosen.applyTo(TpConfig.builder());
-                if (vanilla) {
-                    // the paper's vanilla baseline reads hidden_states[-1]; an explicit output layer still wins
-                    config.outputLayer(OutputLayer.last());
+                settings = settings(chosen);
+            } catch (RuntimeException e) {
+                if (instance != null) {
+                    instance.close();
                 }
-                changes.forEach(change -> change.accept(config));
-                TokenPrependingEncoder encoder = new TokenPrependingEncoder(loaded, config.build());
+                throw e;
+            }
+            LayerwiseModel loaded = instance == null
+                    ? load(engine, dir, options.withLayers(layersToLoad(settings, numLayers))) : instance;
+            try {
+                TokenPrependingEncoder encoder = new TokenPrependingEncoder(loaded, settings);
                 String id = model != null ? model : loaded.info().family();
                 return new SentenceEncoder(loaded, encoder, chosen, dir, id, true);
             } catch (RuntimeException e) {
                 loaded.close();
                 throw e;
+            }
+        }
+
+        private TpConfig settings(Preset chosen) {
+            TpConfig.Builder config = chosen.applyTo(TpConfig.builder());
+            if (vanilla) {
+                // the paper's vanilla baseline reads hidden_states[-1]; an explicit output layer still wins
+                config.outputLayer(OutputLayer.last());
+            }
+            changes.forEach(change -> change.accept(config));
+            return config.build();
+        }
+
+        /** The decoder layers to load: up to the output layer (and those of {@link #loadLayersFor}), no further. */
+        private int layersToLoad(TpConfig settings, int numLayers) {
+            int layers = settings.outputLayer().layersToRun(numLayers);
+            for (OutputLayer other : alsoLoadFor) {
+                layers = Math.max(layers, other.layersToRun(numLayers));
+            }
+            return layers;
+        }
+
+        /**
+         * The decoder layers a model must have loaded for these settings ({@link ModelOptions#layers()}), for
+         * callers that load a model themselves and pass it to {@link #model(LayerwiseModel)}.
+         *
+         * @param numLayers the model's decoder layers L
+         * @param presetIfUnset the preset when none was set ({@code Presets.defaultFor(L)} for an unknown model)
+         * @return layers up to the output layer (and those of {@link #loadLayersFor})
+         * @throws IllegalArgumentException for inconsistent settings or an output layer outside the model
+         */
+        public int layersToLoad(int numLayers, Preset presetIfUnset) {
+            return layersToLoad(settings(preset != null ? preset : presetIfUnset), numLayers);
+        }
+
+        private static int numLayers(LayerwiseModelProvider engine, Path dir) {
+            try {
+                return engine.numLayers(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
             }
         }
 
@@ -503,9 +573,9 @@ public final class SentenceEncoder implements AutoCloseable {
             }
         }
 
-        private LayerwiseModel load(Path dir) {
+        private static LayerwiseModel load(LayerwiseModelProvider engine, Path dir, ModelOptions options) {
             try {
-                return chooseProvider(dir).load(dir, options);
+                return engine.load(dir, options);
             } catch (IOException e) {
                 throw new UncheckedIOException(e.getMessage(), e);
             }

@@ -55,13 +55,19 @@ public final class TokenPrependingEncoder implements AutoCloseable {
     /**
      * @param model the model (not owned)
      * @param config the settings
-     * @throws IllegalArgumentException if the output layer lies outside the model
+     * @throws IllegalArgumentException if the output layer lies outside the model or past its loaded layers
      */
     public TokenPrependingEncoder(LayerwiseModel model, TpConfig config) {
         this.model = Objects.requireNonNull(model, "model");
         this.config = Objects.requireNonNull(config, "config");
         ModelInfo info = model.info();
         this.layers = config.outputLayer().layersToRun(info.numLayers());
+        if (layers > model.loadedLayers()) {
+            throw new IllegalArgumentException("output layer " + config.outputLayer() + " needs " + layers
+                    + " decoder layers, but the model was loaded with only " + model.loadedLayers() + " of its "
+                    + info.numLayers() + " (for an earlier output layer): load it for this output layer, or"
+                    + " with SentenceEncoder.Builder.loadLayersFor(...) when variants read later layers");
+        }
         this.maxTokens = config.maxTokens() > 0 ? config.maxTokens() : info.maxPositions();
         this.vocabSize = info.vocabSize();
         this.templates = config.isVanilla()

@@ -11,6 +11,14 @@ public interface LayerwiseModel extends AutoCloseable {
     /** @return facts about the model */
     ModelInfo info();
 
+    /**
+     * @return decoder layers loaded (the first ones): {@link ModelInfo#numLayers()} unless the model was loaded for
+     *     an earlier output layer ({@link ModelOptions#layers()}); passes and prefix caches run at most this many
+     */
+    default int loadedLayers() {
+        return info().numLayers();
+    }
+
     /** @return the model's tokenizer, with {@code <PST>} added; owned by the model */
     TextTokenizer tokenizer();
 

@@ -1,5 +1,7 @@
 package io.github.tokenprepending.spi;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -20,10 +22,28 @@ public interface LayerwiseModelProvider {
     boolean supports(Path modelDir);
 
     /**
+     * Reads how many decoder layers a checkpoint has, without loading it, so that a caller can resolve its output
+     * layer (the paper's {@code -2} counts from the end) and load only the layers that run. By default
+     * {@code num_hidden_layers} of config.json.
+     *
+     * @param modelDir a checkpoint directory in HuggingFace layout
+     * @return the decoder layers L
+     * @throws IOException if config.json is missing, malformed or has no positive {@code num_hidden_layers}
+     */
+    default int numLayers(Path modelDir) throws IOException {
+        Path config = modelDir.resolve("config.json");
+        JsonNode layers = new ObjectMapper().readTree(config.toFile()).path("num_hidden_layers");
+        if (!layers.canConvertToInt() || layers.intValue() < 1) {
+            throw new IOException(config + ": num_hidden_layers is missing or not a positive integer");
+        }
+        return layers.intValue();
+    }
+
+    /**
      * Loads a checkpoint directory in HuggingFace layout ({@code config.json}, safetensors, {@code tokenizer.json}).
      *
      * @param modelDir the directory
-     * @param options device, dtype, placeholder vector
+     * @param options device, dtype, weights dtype, placeholder vector, layers to load
      * @return the model; close it
      * @throws IOException when a file is missing or malformed; the message names the file
      */

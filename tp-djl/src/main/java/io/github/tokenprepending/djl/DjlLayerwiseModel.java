@@ -3,8 +3,6 @@ package io.github.tokenprepending.djl;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -13,6 +11,7 @@ import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.IValue;
 import io.github.tokenprepending.DType;
 import io.github.tokenprepending.PlaceholderInit;
+import io.github.tokenprepending.djl.checkpoint.TensorDtype;
 import io.github.tokenprepending.djl.family.Architecture;
 import io.github.tokenprepending.djl.family.BlockInput;
 import io.github.tokenprepending.djl.family.DecoderSpec;
@@ -33,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link LayerwiseModel} on DJL's PyTorch engine: the weights of a HuggingFace checkpoint live on the device
@@ -42,12 +43,15 @@ import java.util.Random;
  * <p>Thread-safe: passes and prefix caches own their tensors; the weights are read-only.
  */
 public final class DjlLayerwiseModel implements LayerwiseModel {
+    private static final Logger LOG = LoggerFactory.getLogger(DjlLayerwiseModel.class);
     private final Architecture architecture;
     private final DecoderSpec spec;
     private final LayerBlock block;
     private final BlockContract.Signature layerSignature;
     private final TextTokenizer tokenizer;
     private final DType dtype;
+    private final DType weightsDtype;
+    private final int loadedLayers;
     private final String deviceName;
     private final PtNDManager manager;
     private final TorchBlocks blocks;
@@ -71,28 +75,32 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
     }
 
     private DjlLayerwiseModel(Architecture architecture, WeightSource weights, TextTokenizer tokenizer,
-            ModelOptions options, Device device) throws IOException {
+            ModelOptions options, Device device, int loadedLayers, DType dtype, DType weightsDtype)
+            throws IOException {
         this.architecture = architecture;
         this.spec = architecture.spec();
         this.block = architecture.block();
         this.layerSignature = BlockContract.bundled().block(block.resource());
         this.tokenizer = tokenizer;
         this.deviceName = options.device();
-        this.dtype = options.dtype() != null ? options.dtype() : device.isGpu() ? DType.BFLOAT16 : DType.FLOAT32;
+        this.dtype = dtype;
+        this.weightsDtype = weightsDtype;
+        this.loadedLayers = loadedLayers;
         this.manager = (PtNDManager) NDManager.newBaseManager(device, "PyTorch");
         this.blocks = new TorchBlocks(manager);
         this.rope = new RopeTables(spec, blocks, manager);
-        try {
+        try (WeightLoader loader = new WeightLoader(weights, manager, blocks)) {
             long h = spec.hiddenSize();
-            NDArray rawEmbedding = weights.load(architecture.embeddingWeight(), new long[] {spec.vocabSize(), h},
-                    manager);
-            this.placeholderVector = placeholderVector(options.placeholder(), rawEmbedding, tokenizer.placeholderId());
-            this.embedding = cast(rawEmbedding);
-            this.finalNorm = cast(weights.load(architecture.finalNormWeight(), new long[] {h}, manager));
-            this.layerWeights = new IValue[spec.numLayers()][];
+            long[] embeddingShape = {spec.vocabSize(), h};
+            this.placeholderVector = placeholderVector(options.placeholder(), loader, embeddingShape,
+                    tokenizer.placeholderId());
+            this.embedding = loader.load(List.of(LayerWeight.required(architecture.embeddingWeight(),
+                    embeddingShape)), weightsDtype);
+            this.finalNorm = loader.load(List.of(LayerWeight.required(architecture.finalNormWeight(), h)), dtype);
+            this.layerWeights = new IValue[loadedLayers][];
             this.layerExtras = new ArrayList<>();
-            for (int layer = 0; layer < spec.numLayers(); layer++) {
-                layerWeights[layer] = loadLayer(weights, layer);
+            for (int layer = 0; layer < loadedLayers; layer++) {
+                layerWeights[layer] = loadLayer(loader, layer);
                 Map<String, IValue> extras = new LinkedHashMap<>();
                 for (Map.Entry<String, Double> e : block.extraArguments(layer).entrySet()) {
                     extras.put(e.getKey(), own(IValue.from(e.getValue())));
@@ -121,15 +129,18 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
 
     /**
      * Builds a model from an architecture (what a family read from config.json), a weight source and a tokenizer.
-     * The weights are copied to the device (cast to the compute dtype); the source may be closed afterwards. The
-     * tokenizer is owned by the model.
+     * The weights of the first {@link ModelOptions#layers()} decoder layers (all by default), the embedding and the
+     * final norm are copied to the device: matrices in the weights dtype, norms and biases in the compute dtype; the
+     * source may be closed afterwards. Fails before loading anything when the estimated memory exceeds what is available. The tokenizer
+     * is owned by the model.
      *
      * @param architecture the family's reading of the checkpoint
      * @param weights where the tensors come from
      * @param tokenizer the tokenizer (owned from now on)
-     * @param options device, dtype, placeholder vector
+     * @param options device, dtype, weights dtype, layers to load, placeholder vector
      * @return the model
      * @throws IOException if a weight is missing or malformed
+     * @throws IllegalStateException if the model will not fit in memory (the message names the options that help)
      */
     public static DjlLayerwiseModel create(Architecture architecture, WeightSource weights,
             TextTokenizer tokenizer, ModelOptions options) throws IOException {
@@ -147,15 +158,55 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
                             + " engine sees " + gpus + " GPU(s); " + DjlRuntime.CUDA_HINT);
                 }
             }
-            return new DjlLayerwiseModel(architecture, weights, tokenizer, options, device);
+            DecoderSpec spec = architecture.spec();
+            int layers = options.layers() == ModelOptions.ALL_LAYERS ? spec.numLayers() : options.layers();
+            if (layers > spec.numLayers()) {
+                throw new IllegalArgumentException("cannot load " + layers + " decoder layers of a model with "
+                        + spec.numLayers());
+            }
+            DType dtype = options.dtype() != null ? options.dtype() : device.isGpu() ? DType.BFLOAT16 : DType.FLOAT32;
+            if (dtype == DType.BFLOAT16 && !device.isGpu() && !CpuFeatures.fastBf16()) {
+                LOG.warn("bfloat16 compute on a CPU without AVX512-BF16 or AMX-BF16: products are emulated and"
+                        + " slower than float32; --weights-dtype bf16 with float32 compute saves the same memory");
+            }
+            DType weightsDtype = options.weightsDtype() != null ? options.weightsDtype()
+                    : defaultWeightsDtype(dtype, weights.dtype(architecture.embeddingWeight(),
+                            new long[] {spec.vocabSize(), spec.hiddenSize()}));
+            if (dtype == DType.FLOAT32 && weightsDtype != DType.FLOAT32 && !device.isGpu()
+                    && CpuFeatures.fastBf16()) {
+                LOG.info("{} weights under float32 compute are widened product by product; this CPU has {}:"
+                        + " --dtype bf16 computes natively and is several times faster (embeddings then differ from"
+                        + " float32 by ~1e-2 relative)", weightsDtype, CpuFeatures.bf16Support());
+            }
+            ModelMemory.check(architecture, layers, weightsDtype, dtype, device, weights::contains);
+            return new DjlLayerwiseModel(architecture, weights, tokenizer, options, device, layers, dtype,
+                    weightsDtype);
         } catch (IOException | RuntimeException e) {
             tokenizer.close();
             throw e;
         }
     }
 
-    /** Loads a layer's weights, one IValue per weight slot of the block, in the manifest's slot order. */
-    private IValue[] loadLayer(WeightSource weights, int layer) throws IOException {
+    /**
+     * The weights dtype when none is asked for: the compute dtype when that is 16-bit; under float32 compute the
+     * checkpoint's own 16-bit dtype (kept as stored, half the memory, converted product by product), else float32.
+     */
+    static DType defaultWeightsDtype(DType compute, TensorDtype stored) {
+        if (compute != DType.FLOAT32) {
+            return compute;
+        }
+        return switch (stored) {
+            case F16 -> DType.FLOAT16;
+            case BF16 -> DType.BFLOAT16;
+            default -> DType.FLOAT32;
+        };
+    }
+
+    /**
+     * Loads a layer's weights, one IValue per weight slot of the block, in the manifest's slot order: matrices in the
+     * weights dtype, norms and biases in the compute dtype.
+     */
+    private IValue[] loadLayer(WeightLoader loader, int layer) throws IOException {
         List<BlockInput> inputs = architecture.layerInputs(layer);
         List<String> slots = layerSignature.weights();
         List<String> given = inputs.stream().map(BlockInput::slot).toList();
@@ -165,30 +216,14 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
         }
         IValue[] values = new IValue[inputs.size()];
         for (int i = 0; i < values.length; i++) {
-            values[i] = own(IValue.from(cast(load(weights, inputs.get(i)))));
+            List<LayerWeight> parts = inputs.get(i).parts();
+            values[i] = own(IValue.from(loader.load(parts, parts.get(0).shape().length == 2 ? weightsDtype : dtype)));
         }
         return values;
     }
 
-    /** Loads a block input's tensors and stacks them along the first dimension (zeros for a missing optional part). */
-    private NDArray load(WeightSource weights, BlockInput input) throws IOException {
-        boolean anyPresent = input.parts().stream().anyMatch(w -> weights.contains(w.name()));
-        if (!anyPresent && input.optional()) {
-            return manager.zeros(new Shape(0));
-        }
-        NDList parts = new NDList();
-        try {
-            for (LayerWeight w : input.parts()) {
-                parts.add(w.optional() && !weights.contains(w.name()) ? manager.zeros(new Shape(w.shape()))
-                        : weights.load(w.name(), w.shape(), manager));
-            }
-            return parts.size() == 1 ? parts.remove(0) : NDArrays.concat(parts, 0);
-        } finally {
-            parts.close();
-        }
-    }
-
-    private PtNDArray placeholderVector(PlaceholderInit init, NDArray rawEmbedding, int placeholderId) {
+    private PtNDArray placeholderVector(PlaceholderInit init, WeightLoader loader, long[] embeddingShape,
+            int placeholderId) throws IOException {
         int h = spec.hiddenSize();
         if (init instanceof PlaceholderInit.CheckpointRow) {
             if (placeholderId >= spec.vocabSize()) {
@@ -202,7 +237,7 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
                 throw new IllegalArgumentException("cannot copy token " + copy.tokenId() + " into <PST>: the"
                         + " embedding has " + spec.vocabSize() + " rows");
             }
-            return cast((PtNDArray) rawEmbedding.get(copy.tokenId()).toType(DataType.FLOAT32, false));
+            return loader.loadRow(architecture.embeddingWeight(), embeddingShape, copy.tokenId(), dtype);
         }
         float[] v = new float[h];
         if (init instanceof PlaceholderInit.Gaussian gaussian) {
@@ -235,9 +270,19 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
     }
 
     @Override
+    public int loadedLayers() {
+        return loadedLayers;
+    }
+
+    /** @return the dtype the weight matrices stay in (converted to {@link ModelInfo#dtype()} per product) */
+    public DType weightsDtype() {
+        return weightsDtype;
+    }
+
+    @Override
     public ModelInfo info() {
-        return new ModelInfo(architecture.family(), spec.modelType(), spec.numLayers(), spec.hiddenSize(), spec.vocabSize(),
-                spec.maxPositions(), tokenizer.placeholderId(), spec.bosId(), dtype, deviceName);
+        return new ModelInfo(architecture.family(), spec.modelType(), spec.numLayers(), spec.hiddenSize(),
+                spec.vocabSize(), spec.maxPositions(), tokenizer.placeholderId(), spec.bosId(), dtype, deviceName);
     }
 
     @Override
@@ -255,9 +300,10 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
         ensureOpen();
         Objects.requireNonNull(batch, "batch");
         Objects.requireNonNull(plan, "plan");
-        if (plan.layers() > spec.numLayers()) {
+        if (plan.layers() > loadedLayers) {
             throw new IllegalArgumentException("the plan runs " + plan.layers() + " layers; the model has "
-                    + spec.numLayers());
+                    + spec.numLayers() + (loadedLayers < spec.numLayers() ? ", of which " + loadedLayers
+                    + " are loaded" : ""));
         }
         DjlPrefixCache prefix = null;
         if (plan.prefix() != null) {
@@ -282,8 +328,9 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
         if (ids.length == 0) {
             throw new IllegalArgumentException("an empty prefix cannot be cached");
         }
-        if (layers < 0 || layers > spec.numLayers()) {
-            throw new IllegalArgumentException("cannot cache " + layers + " layers of " + spec.numLayers());
+        if (layers < 0 || layers > loadedLayers) {
+            throw new IllegalArgumentException("cannot cache " + layers + " layers of " + spec.numLayers()
+                    + " (" + loadedLayers + " loaded)");
         }
         TokenBatch batch = TokenBatch.of(new int[][] {ids}, new int[] {-1});
         checkIds(batch);
@@ -405,6 +452,7 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
     @Override
     public String toString() {
         return architecture.family() + " (" + spec.modelType() + ", " + spec.numLayers() + " layers, hidden "
-                + spec.hiddenSize() + ", " + dtype + " on " + deviceName + ")";
+                + spec.hiddenSize() + ", " + loadedLayers + " loaded, " + weightsDtype + " weights, " + dtype
+                + " compute on " + deviceName + ")";
     }
 }

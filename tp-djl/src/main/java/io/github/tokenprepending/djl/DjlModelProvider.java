@@ -32,6 +32,11 @@ public final class DjlModelProvider implements LayerwiseModelProvider {
     }
 
     @Override
+    public int numLayers(Path modelDir) throws IOException {
+        return DjlModels.spec(modelDir).numLayers();
+    }
+
+    @Override
     public LayerwiseModel load(Path modelDir, ModelOptions options) throws IOException {
         DjlRuntime.setThreads(options.effectiveThreads());
         return DjlModels.load(modelDir, options);

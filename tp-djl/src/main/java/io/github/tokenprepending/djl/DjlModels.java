@@ -3,6 +3,7 @@ package io.github.tokenprepending.djl;
 import io.github.tokenprepending.djl.checkpoint.CheckpointException;
 import io.github.tokenprepending.djl.checkpoint.HfConfig;
 import io.github.tokenprepending.djl.family.Architecture;
+import io.github.tokenprepending.djl.family.DecoderSpec;
 import io.github.tokenprepending.djl.family.ModelFamilies;
 import io.github.tokenprepending.djl.family.ModelFamily;
 import io.github.tokenprepending.djl.tokenizer.HfTextTokenizer;
@@ -31,11 +32,20 @@ public final class DjlModels {
     }
 
     /**
+     * @param dir a checkpoint directory
+     * @return its architecture, from config.json alone (nothing is loaded)
+     * @throws IOException if config.json is missing, malformed or names an unsupported family
+     */
+    public static DecoderSpec spec(Path dir) throws IOException {
+        return ModelFamilies.architecture(HfConfig.read(dir)).spec();
+    }
+
+    /**
      * Loads a checkpoint directory in HuggingFace layout with its own tokenizer ({@code tokenizer.json},
      * {@code tokenizer_config.json}).
      *
      * @param dir the checkpoint directory
-     * @param options device, dtype, placeholder vector
+     * @param options device, dtype, weights dtype, layers to load, placeholder vector
      * @return the model
      * @throws IOException naming the file and the problem
      */
@@ -49,7 +59,7 @@ public final class DjlModels {
      *
      * @param dir the checkpoint directory (config.json and safetensors)
      * @param tokenizer the tokenizer
-     * @param options device, dtype, placeholder vector
+     * @param options device, dtype, weights dtype, layers to load, placeholder vector
      * @return the model
      * @throws IOException naming the file and the problem
      */

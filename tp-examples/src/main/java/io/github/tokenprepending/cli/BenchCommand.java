@@ -5,12 +5,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.tokenprepending.EncodingStats;
 import io.github.tokenprepending.OutputLayer;
+import io.github.tokenprepending.Presets;
 import io.github.tokenprepending.PromptMethod;
 import io.github.tokenprepending.SentenceEncoder;
 import io.github.tokenprepending.TokenPrependingEncoder;
 import io.github.tokenprepending.TpConfig;
 import io.github.tokenprepending.TpRange;
 import io.github.tokenprepending.bench.BenchModels;
+import io.github.tokenprepending.bench.SyntheticModels;
+import io.github.tokenprepending.djl.CpuFeatures;
+import io.github.tokenprepending.djl.DjlLayerwiseModel;
 import io.github.tokenprepending.djl.DjlRuntime;
 import io.github.tokenprepending.spi.LayerwiseModel;
 import java.io.IOException;
@@ -48,6 +52,8 @@ import picocli.CommandLine.Spec;
                     + " shows the progress and the time to go. --tp and --output-layer override the preset's"
                     + " settings."})
 final class BenchCommand implements Callable<Integer> {
+    private static final List<String> MODES = List.of("full", "early", "tp", "tp-cache");
+
     @Spec
     CommandSpec spec;
 
@@ -79,6 +85,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--methods", split = ",", paramLabel = "M",
             description = "prompt methods, comma-separated (default: prompteol)")
     List<String> methods;
+
+    @Option(names = "--modes", split = ",", paramLabel = "MODE",
+            description = "modes, comma-separated (default: full,early,tp,tp-cache): vanilla at full depth, vanilla"
+                    + " at the output layer, TP, TP with the prefix cache; only the layers they need are loaded")
+    List<String> modes;
 
     @Option(names = "--json", description = "print one JSON object instead of the table")
     boolean json;
@@ -133,7 +144,16 @@ final class BenchCommand implements Callable<Integer> {
         String modelName;
         List<Result> results = new ArrayList<>();
         double gflops;
-        try (Bench bench = open()) {
+        List<String> chosenModes = modes == null ? MODES : modes;
+        for (String mode : chosenModes) {
+            if (!MODES.contains(mode)) {
+                throw usage("--modes: unknown mode '" + mode + "' (modes: " + String.join(", ", MODES) + ")");
+            }
+        }
+        boolean fullDepth = chosenModes.contains("full");
+        Load load;
+        try (Bench bench = open(fullDepth)) {
+            load = bench.load;
             gflops = DjlRuntime.sgemmGflops(1024, 20);
             modelName = bench.name;
             SentenceEncoder encoder = bench.encoder;
@@ -142,26 +162,36 @@ final class BenchCommand implements Callable<Integer> {
             OutputLayer outputLayer = base.outputLayer();
             TpRange range = base.tp();
             String early = outputLayer + " (" + outputLayer.layersToRun(layers) + " layers)";
-            System.err.printf(Locale.ROOT, "bench: %d method%s x 4 modes, %d sentences, 1 warm-up + %d timed passes"
-                    + " each%n", selected.size(), selected.size() == 1 ? "" : "s", input.size(), passes);
-            Progress progress = new Progress(4 * selected.size());
+            System.err.printf(Locale.ROOT, "bench: %d method%s x %d mode%s, %d sentences, 1 warm-up + %d timed"
+                    + " passes each%n", selected.size(), selected.size() == 1 ? "" : "s", chosenModes.size(),
+                    chosenModes.size() == 1 ? "" : "s", input.size(), passes);
+            Progress progress = new Progress(chosenModes.size() * selected.size());
             for (PromptMethod method : selected) {
-                results.addAll(measure(encoder, method, input, progress, List.of(
-                        new Config(c -> c.prompt(method).vanilla().outputLayer(OutputLayer.last()).prefixCache(false),
-                                false, "vanilla", "-1 (" + layers + " layers)"),
-                        new Config(c -> c.prompt(method).vanilla().outputLayer(outputLayer).prefixCache(false),
-                                false, "vanilla", early),
-                        new Config(c -> c.prompt(method).tp(range).outputLayer(outputLayer).prefixCache(false),
-                                false, "tp", early),
-                        new Config(c -> c.prompt(method).tp(range).outputLayer(outputLayer).prefixCache(true),
-                                true, "tp", early))));
+                List<Config> configs = new ArrayList<>();
+                if (fullDepth) {
+                    configs.add(new Config(c -> c.prompt(method).vanilla().outputLayer(OutputLayer.last())
+                            .prefixCache(false), false, "vanilla", "-1 (" + layers + " layers)"));
+                }
+                if (chosenModes.contains("early")) {
+                    configs.add(new Config(c -> c.prompt(method).vanilla().outputLayer(outputLayer).prefixCache(false),
+                            false, "vanilla", early));
+                }
+                if (chosenModes.contains("tp")) {
+                    configs.add(new Config(c -> c.prompt(method).tp(range).outputLayer(outputLayer).prefixCache(false),
+                            false, "tp", early));
+                }
+                if (chosenModes.contains("tp-cache")) {
+                    configs.add(new Config(c -> c.prompt(method).tp(range).outputLayer(outputLayer).prefixCache(true),
+                            true, "tp", early));
+                }
+                results.addAll(measure(encoder, method, input, progress, configs));
             }
         }
         double[] overhead = BenchModels.callOverheadMicros();
         if (json) {
-            printJson(modelName, input.size(), gflops, overhead, results);
+            printJson(modelName, input.size(), gflops, overhead, load, results);
         } else {
-            printTable(modelName, input.size(), gflops, overhead, results);
+            printTable(modelName, input.size(), gflops, overhead, load, chosenModes.size() == MODES.size(), results);
         }
         return 0;
     }
@@ -170,26 +200,58 @@ final class BenchCommand implements Callable<Integer> {
         return new ParameterException(spec.commandLine(), message);
     }
 
+    /**
+     * How loading went: seconds, peak resident memory while loading (VmHWM) and resident memory after it (VmRSS), in
+     * MB, the decoder layers loaded, and the dtypes.
+     */
+    record Load(double seconds, long peakResidentMb, long residentMb, int layers, String weightsDtype,
+            String computeDtype) {
+    }
+
     /** The model under test, with the settings it starts from (TP range and output layer included). */
-    private record Bench(String name, SentenceEncoder encoder) implements AutoCloseable {
+    private record Bench(String name, SentenceEncoder encoder, Load load) implements AutoCloseable {
         @Override
         public void close() {
             encoder.close();
         }
     }
 
-    private Bench open() {
+    private Bench open(boolean fullDepth) throws IOException {
+        resetPeaks();
+        long start = System.nanoTime();
         if (synthetic == null) {
-            SentenceEncoder encoder = options.open();
-            return new Bench(options.modelName(), encoder);
+            SentenceEncoder encoder = options.open(b -> {
+                if (fullDepth) {
+                    b.loadLayersFor(OutputLayer.last());
+                }
+            });
+            return new Bench(options.modelName(), encoder, loaded(start, encoder, null));
         }
-        LayerwiseModel model;
+        int layers;
         try {
-            model = BenchModels.synthetic(synthetic, options.modelOptions(), seed);
+            SentenceEncoder.Builder settings = options.settings().applyTo(SentenceEncoder.builder());
+            if (fullDepth) {
+                settings.loadLayersFor(OutputLayer.last());
+            }
+            int total = SyntheticModels.parse(synthetic).numLayers();
+            layers = settings.layersToLoad(total, Presets.defaultFor(total));
         } catch (IllegalArgumentException e) {
             throw usage("--synthetic: " + e.getMessage());
         }
-        return new Bench("synthetic " + synthetic, options.open(model));
+        LayerwiseModel model;
+        try {
+            model = BenchModels.synthetic(synthetic, options.modelOptions().withLayers(layers), seed);
+        } catch (IllegalArgumentException e) {
+            throw usage("--synthetic: " + e.getMessage());
+        }
+        SentenceEncoder encoder = options.open(model);
+        return new Bench("synthetic " + synthetic, encoder, loaded(start, encoder, (DjlLayerwiseModel) model));
+    }
+
+    private static Load loaded(long start, SentenceEncoder encoder, DjlLayerwiseModel model) {
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Load(seconds, residentMb(), currentResidentMb(), model == null ? -1 : model.loadedLayers(),
+                model == null ? "" : model.weightsDtype().toString(), encoder.modelInfo().dtype().toString());
     }
 
     /** Counts configurations and estimates the time left from the passes so far. */
@@ -293,9 +355,18 @@ final class BenchCommand implements Callable<Integer> {
 
     /** @return peak resident memory (VmHWM) in MB, or -1 where /proc is unavailable */
     private static long residentMb() {
+        return status("VmHWM:");
+    }
+
+    /** @return resident memory now (VmRSS) in MB, or -1 where /proc is unavailable */
+    private static long currentResidentMb() {
+        return status("VmRSS:");
+    }
+
+    private static long status(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("\\D", "")) >> 10;
                 }
             }
@@ -305,11 +376,17 @@ final class BenchCommand implements Callable<Integer> {
         return -1;
     }
 
-    private void printTable(String model, int n, double gflops, double[] overhead, List<Result> results) {
+    private void printTable(String model, int n, double gflops, double[] overhead, Load load, boolean allModes,
+            List<Result> results) {
         System.out.printf(Locale.ROOT, "model: %s%nsentences: %d, timed passes: %d, threads: %d, sgemm: %.0f GFLOP/s"
                 + " (DJL libtorch, 1024^3 fp32)%ncall overhead: %.0f us per layer call, %.0f us per pass for setup and"
-                + " pooling (tiny model, 3 tokens)%n%n", model, n, passes, DjlRuntime.threads(), gflops, overhead[0],
+                + " pooling (tiny model, 3 tokens)%n", model, n, passes, DjlRuntime.threads(), gflops, overhead[0],
                 overhead[1]);
+        System.out.printf(Locale.ROOT, "load: %.1f s, peak RSS %d MB while loading, %d MB resident after;"
+                + " %s layers loaded, %s weights, %s compute; CPU bf16 instructions: %s%n%n", load.seconds(),
+                load.peakResidentMb(), load.residentMb(), load.layers() < 0 ? "needed" : load.layers(),
+                load.weightsDtype().isEmpty() ? "checkpoint" : load.weightsDtype(), load.computeDtype(),
+                CpuFeatures.bf16Support());
         System.out.printf(Locale.ROOT, "%-9s %-8s %-16s %-6s %11s %7s %15s %9s %8s %8s %7s%n", "method", "mode",
                 "output layer", "cache", "sentences/s", "spread", "tokens/sentence", "ms/batch", "padding", "heap MB",
                 "RSS MB");
@@ -324,7 +401,7 @@ final class BenchCommand implements Callable<Integer> {
                 + "tokens/sentence: tokens the model computed per sentence (prompt tokens minus those reused from the"
                 + " prefix cache). ms/batch: time per batch. padding: share of padded positions. heap MB, RSS MB:"
                 + " peak Java heap and peak resident memory during the warm-up pass.%n%n", passes);
-        for (int i = 0; i + 3 < results.size(); i += 4) {
+        for (int i = 0; allModes && i + 3 < results.size(); i += 4) {
             Result full = results.get(i);
             Result early = results.get(i + 1);
             Result tp = results.get(i + 2);
@@ -347,7 +424,7 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private void printJson(String model, int n, double gflops, double[] overhead, List<Result> results)
+    private void printJson(String model, int n, double gflops, double[] overhead, Load load, List<Result> results)
             throws IOException {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
@@ -358,6 +435,10 @@ final class BenchCommand implements Callable<Integer> {
         root.put("sgemmGflops", gflops);
         root.put("layerCallOverheadMicros", overhead[0]);
         root.put("passSetupMicros", overhead[1]);
+        root.put("loadSeconds", load.seconds());
+        root.put("loadPeakResidentMb", load.peakResidentMb());
+        root.put("residentAfterLoadMb", load.residentMb());
+        root.put("cpuBf16", CpuFeatures.bf16Support());
         ArrayNode array = root.putArray("results");
         for (Result r : results) {
             ObjectNode o = array.addObject();

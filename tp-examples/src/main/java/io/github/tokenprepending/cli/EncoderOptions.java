@@ -9,6 +9,7 @@ import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.ModelOptions;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -109,6 +110,11 @@ final class EncoderOptions {
         @Option(names = "--threads", paramLabel = "N", order = 17,
                 description = "CPU threads of libtorch (default: the cores the JVM sees, ${sys:tp.cores} here)")
         Integer threads;
+
+        @Option(names = "--weights-dtype", paramLabel = "T", order = 18,
+                description = "dtype the weight matrices stay in: fp32, fp16 or bf16 (default: --dtype when 16-bit,"
+                        + " else the checkpoint's own 16-bit dtype, else fp32); converted to --dtype per product")
+        String weightsDtype;
     }
 
     /**
@@ -120,7 +126,8 @@ final class EncoderOptions {
                 .preset(s.preset).tp(s.tp).vanilla(s.vanilla ? true : null).outputLayer(s.outputLayer)
                 .prompt(s.prompt).placeholder(s.placeholder).device(s.device).dtype(s.dtype).batchSize(s.batchSize)
                 .maxBatchTokens(s.maxBatchTokens).maxTokens(s.maxTokens).normalize(s.normalize ? true : null)
-                .prefixCache(s.noPrefixCache ? false : null).threads(s.threads).build();
+                .prefixCache(s.noPrefixCache ? false : null).threads(s.threads).weightsDtype(s.weightsDtype)
+                .build();
     }
 
     /**
@@ -128,6 +135,15 @@ final class EncoderOptions {
      * @throws ParameterException for options that are wrong in themselves (exit code 2)
      */
     SentenceEncoder open() {
+        return open(b -> { });
+    }
+
+    /**
+     * @param more builder calls that are no option (such as {@code loadLayersFor} for a variant)
+     * @return the encoder these options describe
+     * @throws ParameterException for options that are wrong in themselves (exit code 2)
+     */
+    SentenceEncoder open(Consumer<SentenceEncoder.Builder> more) {
         EncoderSettings s = settings();
         checked(s::validate);
         checkDevice();
@@ -136,7 +152,7 @@ final class EncoderOptions {
             s = s.toBuilder().model(ToyModel.directory().toString()).build();
         }
         EncoderSettings resolved = s;
-        return checked(() -> resolved.open(TerminalProgress.downloads()));
+        return checked(() -> resolved.open(TerminalProgress.downloads(), more));
     }
 
     /**

@@ -61,7 +61,12 @@ final class StsCommand implements Callable<Integer> {
         for (StsTask task : selected) {
             task.load(data); // read and check the data before loading the model, which can take minutes
         }
-        try (SentenceEncoder encoder = options.open()) {
+        // the vanilla baseline reads hidden_states[-1]: load every layer for it, not only up to the TP output layer
+        try (SentenceEncoder encoder = options.open(b -> {
+            if (!tpOnly) {
+                b.loadLayersFor(OutputLayer.last());
+            }
+        })) {
             TpConfig config = encoder.config();
             String method = label(config.prompts().name());
             System.err.println("model: " + options.modelName() + ", " + SimilarityCommand.describe(encoder));

@@ -162,6 +162,19 @@ public final class SafetensorsFile implements AutoCloseable {
         return channel.map(FileChannel.MapMode.READ_ONLY, position, length).order(ByteOrder.LITTLE_ENDIAN);
     }
 
+    /** Fills {@code dst} (to its limit) with the bytes at absolute {@code position}. */
+    void read(long position, ByteBuffer dst) throws IOException {
+        if (closed) {
+            throw new IllegalStateException(path + " is closed");
+        }
+        try {
+            readFully(channel, dst, position);
+        } catch (IOException e) {
+            throw new CheckpointException(path, "cannot read " + dst.remaining() + " bytes at offset " + position
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Releases the file handle. Buffers already returned stay readable. */
     @Override
     public void close() throws IOException {

@@ -151,6 +151,34 @@ public final class Tensor {
         }
     }
 
+    /**
+     * Copies elements {@code [first, first + count)} (row-major) as stored, little-endian, into {@code dst} at its
+     * position, advancing it. A positioned read, not a mapping: loading a model this way through one reused buffer
+     * keeps the file's pages out of the process's resident memory (mapped pages count until the JVM unmaps them,
+     * which Java 17 cannot do on demand).
+     *
+     * @param first first element
+     * @param count number of elements
+     * @param dst destination with room for {@code count} elements
+     * @throws IndexOutOfBoundsException if the elements are not inside the tensor
+     * @throws IllegalArgumentException if {@code dst} is too small
+     * @throws IOException if the file cannot be read
+     */
+    public void read(long first, int count, ByteBuffer dst) throws IOException {
+        int size = info.dtype().byteSize();
+        if (first < 0 || count < 0 || first > info.numel() - count) {
+            throw new IndexOutOfBoundsException("elements [" + first + ", " + (first + count) + ") of tensor '"
+                    + info.name() + "' with " + info.numel() + " elements");
+        }
+        if (dst.remaining() / size < count) {
+            throw new IllegalArgumentException("destination has room for " + dst.remaining() / size
+                    + " elements, " + count + " requested");
+        }
+        ByteBuffer target = dst.slice(dst.position(), count * size);
+        file.read(info.offset() + first * size, target);
+        dst.position(dst.position() + count * size);
+    }
+
     @Override
     public String toString() {
         return info + " in " + file.path();

@@ -1,0 +1,120 @@
+package io.github.tokenprepending.djl.golden;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.tokenprepending.DType;
+import io.github.tokenprepending.LayerLoop;
+import io.github.tokenprepending.PlaceholderInit;
+import io.github.tokenprepending.djl.DjlLayerwiseModel;
+import io.github.tokenprepending.djl.DjlModels;
+import io.github.tokenprepending.spi.ModelOptions;
+import io.github.tokenprepending.spi.PassPlan;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.Objects;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Every weights/compute dtype combination against the official code's float32 goldens, with a tolerance per
+ * combination: the largest |ours - golden| of a row over the row's largest |golden| value, for the final-normed
+ * output ({@code hidden_states[-1]}) and a middle layer, under Token Prepending. Checkpoints stored as F16 (single
+ * file) and BF16 (two shards) are {@code make_16bit.py}'s NumPy roundings of the F32 ones; keeping their matrices
+ * 16-bit and converting them product by product must give exactly what widening them at load gives.
+ *
+ * <p>Tolerances, about 2-3 times the worst case observed (in brackets) on these tiny random checkpoints. Gemma2's
+ * are larger: its attention logits hit the soft-cap and amplify rounding, and a BF16 checkpoint also rounds its
+ * (1 + w) norm weights.
+ * <ul>
+ *   <li>fp16 weights, fp32 compute: 0.5% [0.14%]; Gemma2 5% [2.1%]</li>
+ *   <li>bf16 weights, fp32 compute: 2.5% [1.2%]; Gemma2 BF16 checkpoint 25% [14.8%]</li>
+ *   <li>fp16 compute: 0.5% [0.15%]; Gemma2 6% [2.8%]</li>
+ *   <li>bf16 compute (bf16 or fp16 weights): 5% [1.8%]; Gemma2 30% [18.6%]</li>
+ * </ul>
+ */
+class WeightsDtypeParityTest {
+
+    @ParameterizedTest(name = "{0} ({1}): {2} weights, {3} compute")
+    @CsvSource({
+        // family, checkpoint, weights (default: as stored / the compute dtype), compute, tolerance
+        "llama,  model,              FLOAT16,  FLOAT32,  0.005",
+        "llama,  model,              BFLOAT16, FLOAT32,  0.025",
+        "llama,  model-f16,          ,         FLOAT32,  0.005",
+        "llama,  model,              ,         FLOAT16,  0.005",
+        "llama,  model,              ,         BFLOAT16, 0.05",
+        "llama,  model-f16,          FLOAT16,  BFLOAT16, 0.05",
+        "llama3, model,              BFLOAT16, FLOAT32,  0.025",
+        "llama3, model,              ,         BFLOAT16, 0.05",
+        "qwen2,  model,              FLOAT16,  FLOAT32,  0.005",
+        "qwen2,  model-bf16-sharded, ,         FLOAT32,  0.025",
+        "qwen2,  model-bf16-sharded, ,         BFLOAT16, 0.05",
+        "gemma2, model,              FLOAT16,  FLOAT32,  0.05",
+        "gemma2, model-bf16-sharded, ,         FLOAT32,  0.25",
+        "gemma2, model,              ,         FLOAT16,  0.06",
+        "gemma2, model-bf16-sharded, ,         BFLOAT16, 0.3",
+    })
+    void combinationMatchesTheFloat32Goldens(String family, String checkpoint, DType weights, DType compute,
+            double tolerance) throws Exception {
+        GoldenSet set = GoldenSet.load(goldenDir(family));
+        GoldenSet.Setting setting = set.settings().stream().filter(s -> s.tp() != null).findFirst().orElseThrow();
+        Npy expected = Npy.read(setting.lastToken());
+        try (DjlLayerwiseModel model = load(set.dir().resolve(checkpoint), setting.placeholderId(), weights,
+                compute)) {
+            DType stored = checkpoint.contains("bf16") ? DType.BFLOAT16 : checkpoint.contains("f16") ? DType.FLOAT16
+                    : DType.FLOAT32;
+            assertThat(model.weightsDtype()).isEqualTo(weights != null ? weights
+                    : compute != DType.FLOAT32 ? compute : stored);
+            int layers = model.info().numLayers();
+            double worst = 0;
+            for (int k : new int[] {layers / 2, layers}) {
+                float[][] ours = LayerLoop.run(model, setting.batch(), PassPlan.layers(k).withLastTokenOnly(),
+                        setting.tp());
+                for (int r = 0; r < ours.length; r++) {
+                    float[] want = expected.vector(k, r);
+                    double scale = 0;
+                    double diff = 0;
+                    for (int d = 0; d < want.length; d++) {
+                        assertThat(Float.isFinite(ours[r][d])).as("finite").isTrue();
+                        scale = Math.max(scale, Math.abs(want[d]));
+                        diff = Math.max(diff, Math.abs(ours[r][d] - want[d]));
+                    }
+                    worst = Math.max(worst, diff / scale);
+                }
+            }
+            assertThat(worst).as("max |ours - golden| / max |golden|").isLessThanOrEqualTo(tolerance);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}/{1}: {2} weights converted per product equal weights widened at load")
+    @CsvSource({"llama, model-f16, FLOAT16", "qwen2, model-bf16-sharded, BFLOAT16",
+        "gemma2, model-bf16-sharded, BFLOAT16"})
+    void sixteenBitWeightsKeptAsStoredEqualWeightsWidenedAtLoad(String family, String checkpoint, DType stored)
+            throws Exception {
+        GoldenSet set = GoldenSet.load(goldenDir(family));
+        GoldenSet.Setting setting = set.settings().get(0);
+        float[][] kept = run(set, checkpoint, setting, null);
+        float[][] widened = run(set, checkpoint, setting, DType.FLOAT32);
+        assertThat(kept).isDeepEqualTo(widened);
+    }
+
+    private static float[][] run(GoldenSet set, String checkpoint, GoldenSet.Setting setting, DType weights)
+            throws IOException {
+        try (DjlLayerwiseModel model = load(set.dir().resolve(checkpoint), setting.placeholderId(), weights,
+                DType.FLOAT32)) {
+            return LayerLoop.run(model, setting.batch(),
+                    PassPlan.layers(model.info().numLayers()).withLastTokenOnly(), setting.tp());
+        }
+    }
+
+    private static DjlLayerwiseModel load(Path dir, int placeholderId, DType weights, DType compute)
+            throws IOException {
+        return DjlModels.load(dir, new FixedPlaceholderTokenizer(placeholderId), ModelOptions.defaults()
+                .withPlaceholder(PlaceholderInit.checkpointRow()).withWeightsDtype(weights).withDtype(compute));
+    }
+
+    private static Path goldenDir(String family) throws URISyntaxException {
+        return Path.of(Objects.requireNonNull(WeightsDtypeParityTest.class.getResource("/golden/" + family))
+                .toURI());
+    }
+}
