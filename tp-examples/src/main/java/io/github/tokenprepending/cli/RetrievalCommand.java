@@ -117,7 +117,12 @@ final class RetrievalCommand implements Callable<Integer> {
         CorpusEmbeddingCache cache = noCache ? null : new CorpusEmbeddingCache(cacheDir != null ? cacheDir
                 : Path.of(System.getProperty("user.home"), ".cache", "token-prepending", "corpus-embeddings"));
         List<Row> rows = new ArrayList<>();
-        try (SentenceEncoder encoder = options.open()) {
+        // the vanilla baseline reads hidden_states[-1]: load every layer for it, not only up to the TP output layer
+        try (SentenceEncoder encoder = options.open(b -> {
+            if (compareVanilla) {
+                b.loadLayersFor(OutputLayer.last());
+            }
+        })) {
             TpConfig config = encoder.config();
             String method = StsCommand.label(config.prompts().name());
             System.err.println("model: " + options.modelName() + ", " + SimilarityCommand.describe(encoder));
