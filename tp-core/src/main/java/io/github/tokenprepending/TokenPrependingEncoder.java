@@ -275,12 +275,11 @@ public final class TokenPrependingEncoder implements AutoCloseable {
         if (vocabSize <= 0) {
             return;
         }
-        int[] ids = prompt.ids();
-        for (int t = 0; t < ids.length; t++) {
-            if ((ids[t] < 0 || ids[t] >= vocabSize) && t != prompt.placeholderIndex()) {
-                throw new IllegalArgumentException("token id " + ids[t] + " at position " + t + " is outside the"
-                        + " model's " + vocabSize + " embedding rows (the tokenizer does not match the checkpoint)");
-            }
+        int[] bad = TokenBatch.of(List.of(prompt)).firstIdOutside(vocabSize, true);
+        if (bad != null) {
+            throw new IllegalArgumentException("token id " + prompt.ids()[bad[1]] + " at position " + bad[1]
+                    + " is outside the model's " + vocabSize + " embedding rows (the tokenizer does not match the"
+                    + " checkpoint)");
         }
     }
 

@@ -103,6 +103,28 @@ public final class TokenBatch {
         return placeholderIndex[row];
     }
 
+    /**
+     * The one check of token ids against an embedding: the encoder runs it per sentence (to name the sentence),
+     * engines per batch (to guard direct callers of the SPI).
+     *
+     * @param vocabSize rows of the embedding
+     * @param placeholderExempt whether a row's {@code <PST>} position may hold any id (its input vector comes from
+     *     elsewhere)
+     * @return {@code {row, position}} of the first id outside {@code [0, vocabSize)}, or null when all fit
+     */
+    public int[] firstIdOutside(int vocabSize, boolean placeholderExempt) {
+        for (int r = 0; r < ids.length; r++) {
+            for (int t = 0; t < ids[r].length; t++) {
+                int id = ids[r][t];
+                boolean exempt = placeholderExempt && t == placeholderIndex[r];
+                if (!exempt && (id < 0 || id >= vocabSize)) {
+                    return new int[] {r, t};
+                }
+            }
+        }
+        return null;
+    }
+
     /** @return the longest row's length (the padded length T) */
     public int maxLength() {
         int max = 0;

@@ -65,4 +65,15 @@ class TokenBatchTest {
         assertThatThrownBy(() -> TokenBatch.of(new int[][] {{1, 2}}, new int[] {-2}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-2");
     }
+
+    @Test
+    void firstIdOutsideTheVocabularyIsFoundRowByRow() {
+        TokenBatch batch = TokenBatch.of(new int[][] {{1, 9, 2}, {1, 3, 10, -1}}, new int[] {1, -1});
+
+        assertThat(batch.firstIdOutside(11, true)).containsExactly(1, 3);
+        assertThat(batch.firstIdOutside(10, true)).containsExactly(1, 2);
+        assertThat(batch.firstIdOutside(9, true)).as("row 0's 9 is its <PST>, exempt").containsExactly(1, 2);
+        assertThat(batch.firstIdOutside(9, false)).containsExactly(0, 1);
+        assertThat(TokenBatch.of(new int[][] {{0, 4}}, new int[] {-1}).firstIdOutside(5, false)).isNull();
+    }
 }

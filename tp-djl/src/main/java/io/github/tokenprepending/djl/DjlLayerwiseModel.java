@@ -338,16 +338,10 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
     }
 
     private void checkIds(TokenBatch batch) {
-        boolean vectorForPlaceholder = placeholderVector.size() > 0;
-        for (int r = 0; r < batch.size(); r++) {
-            for (int t = 0; t < batch.length(r); t++) {
-                int id = batch.id(r, t);
-                boolean placeholder = t == batch.placeholderIndex(r) && vectorForPlaceholder;
-                if (!placeholder && (id < 0 || id >= spec.vocabSize())) {
-                    throw new IllegalArgumentException("row " + r + ", position " + t + ": token id " + id
-                            + " is outside the embedding's " + spec.vocabSize() + " rows");
-                }
-            }
+        int[] bad = batch.firstIdOutside(spec.vocabSize(), placeholderVector.size() > 0);
+        if (bad != null) {
+            throw new IllegalArgumentException("row " + bad[0] + ", position " + bad[1] + ": token id "
+                    + batch.id(bad[0], bad[1]) + " is outside the embedding's " + spec.vocabSize() + " rows");
         }
     }
 
