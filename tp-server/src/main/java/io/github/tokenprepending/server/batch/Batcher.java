@@ -213,12 +213,9 @@ public final class Batcher implements AutoCloseable {
                 at += n;
             }
         } finally {
-            lock.lock();
-            try {
-                pending -= batch.size();
-                changed.signalAll();
-            } finally {
-                lock.unlock();
+            for (Request r : batch) {
+                // only if something thrown past the handlers above left a request unanswered
+                finish(r, null, new IllegalStateException("the batch ended without an answer for this request"));
             }
         }
     }
@@ -241,7 +238,21 @@ public final class Batcher implements AutoCloseable {
         return vectors;
     }
 
-    private static void finish(Request r, List<float[]> vectors, Throwable failure) {
+    /**
+     * Answers a request once: its admission slot is freed first, so a client that sends its next request as soon as
+     * it has this answer is never refused for a slot still held by the answered one.
+     */
+    private void finish(Request r, List<float[]> vectors, Throwable failure) {
+        if (r.result().isDone()) {
+            return;
+        }
+        lock.lock();
+        try {
+            pending--;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
         if (failure == null) {
             r.result().complete(vectors);
         } else {

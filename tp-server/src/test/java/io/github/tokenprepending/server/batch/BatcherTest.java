@@ -57,6 +57,20 @@ class BatcherTest {
     }
 
     @Test
+    void aRequestsSlotIsFreedBeforeItsAnswerArrives() throws Exception {
+        Batcher b = new Batcher(lengths, 10, 100, 1, recording, false);
+        CompletableFuture<List<float[]>> first = b.submit(List.of("a"), 1);
+        java.util.concurrent.atomic.AtomicInteger pendingAtAnswer = new java.util.concurrent.atomic.AtomicInteger(-1);
+        // runs on the answering thread the moment the answer completes, as a client's next request would
+        CompletableFuture<Void> next = first.thenRun(() -> pendingAtAnswer.set(b.pending()));
+
+        b.runNextBatch();
+        next.get();
+        assertThat(pendingAtAnswer).hasValue(0);
+        assertThat(b.submit(List.of("b"), 1)).isNotNull();
+    }
+
+    @Test
     void aRequestOverTheBudgetRunsAloneAndTheRequestLimitCapsABatch() throws Exception {
         Batcher b = new Batcher(lengths, 10, 2, 100, recording, false);
         CompletableFuture<List<float[]>> big = b.submit(List.of("xxxxxxxx"), 50);
