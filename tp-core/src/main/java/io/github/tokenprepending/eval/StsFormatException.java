@@ -1,12 +1,10 @@
 package io.github.tokenprepending.eval;
 
-import java.io.IOException;
 import java.nio.file.Path;
 
 /** A data file that does not have SentEval's format; the message names the file and, where known, the line. */
-public final class StsFormatException extends IOException {
-    private final transient Path file;
-    private final long line;
+public final class StsFormatException extends DataFormatException {
+    private static final long serialVersionUID = 1L;
 
     /**
      * @param file the file
@@ -14,18 +12,6 @@ public final class StsFormatException extends IOException {
      * @param message what is wrong
      */
     public StsFormatException(Path file, long line, String message) {
-        super(file + (line > 0 ? ":" + line : "") + ": " + message);
-        this.file = file;
-        this.line = line;
-    }
-
-    /** @return the file */
-    public Path file() {
-        return file;
-    }
-
-    /** @return the 1-based line number, or 0 for the file as a whole */
-    public long line() {
-        return line;
+        super(file, line, message);
     }
 }
