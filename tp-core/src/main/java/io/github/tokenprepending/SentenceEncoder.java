@@ -39,6 +39,7 @@ public final class SentenceEncoder implements AutoCloseable {
     private final Path modelDir;
     private final String modelId;
     private final boolean ownsModel;
+    private volatile int templateTokens = -1;
 
     private SentenceEncoder(LayerwiseModel model, TokenPrependingEncoder encoder, Preset preset, Path modelDir,
             String modelId, boolean ownsModel) {
@@ -134,7 +135,20 @@ public final class SentenceEncoder implements AutoCloseable {
      * @return its tokens in the prompt, at least 0
      */
     public int countTokens(String sentence) {
-        return Math.max(0, encoder.promptLength(sentence) - encoder.promptLength(""));
+        return Math.max(0, encoder.promptLength(sentence) - templateTokens());
+    }
+
+    /**
+     * @return the length in tokens of the prompt around an empty sentence (the first template's): what
+     *     {@link #promptTokens} adds to {@link #countTokens} for every sentence
+     */
+    public int templateTokens() {
+        int n = templateTokens;
+        if (n < 0) {
+            n = encoder.promptLength("");
+            templateTokens = n;
+        }
+        return n;
     }
 
     /**

@@ -1,9 +1,11 @@
 package io.github.tokenprepending.cli;
 
 import io.github.tokenprepending.SentenceEncoder;
+import io.github.tokenprepending.bench.BenchModels;
 import io.github.tokenprepending.models.ToyModel;
 import io.github.tokenprepending.server.EmbeddingServer;
 import io.github.tokenprepending.server.ServerOptions;
+import io.github.tokenprepending.spi.LayerwiseModel;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,6 +61,11 @@ final class ServeCommand implements Callable<Integer> {
                     + " none: no key)")
     String apiKey;
 
+    @Option(names = "--synthetic", paramLabel = "SPEC",
+            description = "serve a random-weight benchmark model instead of --model (as tp bench --synthetic, e.g."
+                    + " llama:hidden=512,layers=8,heads=8,intermediate=1376,vocab=32001): for load tests only")
+    String synthetic;
+
     @Mixin
     EncoderOptions options;
 
@@ -68,6 +75,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             serverOptions = ServerOptions.builder().host(host).port(port)
                     .servedModelName(servedModelName != null ? servedModelName
+                            : synthetic != null ? "synthetic " + synthetic
                             : options.settings.model != null ? options.settings.model : ToyModel.NAME)
                     .maxBatchRequests(maxBatchRequests == null ? Integer.MAX_VALUE : maxBatchRequests)
                     .maxConcurrentRequests(maxConcurrentRequests).maxClientBatchSize(maxClientBatchSize)
@@ -75,7 +83,7 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        SentenceEncoder encoder = options.open();
+        SentenceEncoder encoder = synthetic == null ? options.open() : openSynthetic();
         EmbeddingServer server;
         try {
             server = EmbeddingServer.start(encoder, serverOptions);
@@ -88,10 +96,24 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             encoder.close();
         }, "tp-serve-shutdown"));
-        System.err.println("tp serve: " + options.modelName() + " on " + server.baseUrl() + " (dimension "
+        String name = synthetic != null ? "synthetic " + synthetic : options.modelName();
+        System.err.println("tp serve: " + name + " on " + server.baseUrl() + " (dimension "
                 + encoder.dimension() + "; POST /v1/embeddings, POST /embed, GET /health, GET /info, GET /metrics"
                 + (serverOptions.apiKey() == null ? "" : "; API key required") + ")");
         server.awaitShutdown();
         return 0;
+    }
+
+    private SentenceEncoder openSynthetic() {
+        if (options.settings.model != null) {
+            throw new ParameterException(spec.commandLine(), "--synthetic replaces the model: drop --model");
+        }
+        LayerwiseModel model;
+        try {
+            model = BenchModels.synthetic(synthetic, options.modelOptions(), 1234);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--synthetic: " + e.getMessage());
+        }
+        return options.open(model);
     }
 }

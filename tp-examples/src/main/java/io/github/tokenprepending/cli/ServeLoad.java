@@ -5,15 +5,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.tokenprepending.EncoderSettings;
 import io.github.tokenprepending.SentenceEncoder;
+import io.github.tokenprepending.bench.BenchModels;
 import io.github.tokenprepending.djl.DjlRuntime;
 import io.github.tokenprepending.models.ToyModel;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,7 +45,7 @@ public final class ServeLoad {
 
     /**
      * @param args {@code --url URL --clients 1,8,32 --requests N --inputs K --max-seconds S --sentences FILE
-     *     --direct}
+     *     --direct --synthetic SPEC}
      * @throws Exception on a failed request or a bad argument
      */
     public static void main(String[] args) throws Exception {
@@ -59,6 +56,7 @@ public final class ServeLoad {
         int maxSeconds = 60;
         Path file = null;
         boolean direct = false;
+        String synthetic = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--url" -> url = args[++i];
@@ -68,6 +66,7 @@ public final class ServeLoad {
                 case "--max-seconds" -> maxSeconds = Integer.parseInt(args[++i]);
                 case "--sentences" -> file = Path.of(args[++i]);
                 case "--direct" -> direct = true;
+                case "--synthetic" -> synthetic = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -75,7 +74,7 @@ public final class ServeLoad {
         if (!LOOPBACK.contains(target.getHost())) {
             throw new IllegalArgumentException("ServeLoad only loads a server on this machine, not " + target.getHost());
         }
-        List<String> pool = file == null ? bundledSentences() : Files.readAllLines(file).stream()
+        List<String> pool = file == null ? BenchModels.stsbSentences() : Files.readAllLines(file).stream()
                 .filter(s -> !s.isBlank()).toList();
         System.out.printf(Locale.ROOT, "%s, %d sentences per request, %d requests per client%n", target, inputs,
                 requests);
@@ -89,7 +88,7 @@ public final class ServeLoad {
             most = Math.max(most, c * requests * inputs);
         }
         if (direct) {
-            directEmbed(pool, most);
+            directEmbed(pool, most, synthetic);
         }
     }
 
@@ -147,15 +146,19 @@ public final class ServeLoad {
         return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
     }
 
-    /** One in-process embed call over as many sentences as the largest run sent (the bundled toy model). */
-    private static void directEmbed(List<String> pool, int count) {
+    /**
+     * One in-process embed call over as many sentences as the largest run sent, with the model the server runs: the
+     * bundled toy model, or {@code tp serve --synthetic}'s model when {@code synthetic} names its spec.
+     */
+    private static void directEmbed(List<String> pool, int count, String synthetic) {
         DjlRuntime.init();
         List<String> sentences = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             sentences.add(pool.get(i % pool.size()));
         }
-        try (SentenceEncoder encoder = EncoderSettings.builder().model(ToyModel.directory().toString()).build()
-                .open()) {
+        EncoderSettings settings = EncoderSettings.builder().model(ToyModel.directory().toString()).build();
+        try (SentenceEncoder encoder = synthetic == null ? settings.open()
+                : settings.open(BenchModels.synthetic(synthetic, settings.modelOptions(), 1234))) {
             encoder.embed(sentences.subList(0, Math.min(256, count)));
             double best = Double.MAX_VALUE;
             for (int pass = 0; pass < 3; pass++) {
@@ -163,15 +166,9 @@ public final class ServeLoad {
                 encoder.embed(sentences);
                 best = Math.min(best, (System.nanoTime() - t0) / 1e9);
             }
-            System.out.printf(Locale.ROOT, "direct embed of %d sentences in one call (toy model, best of 3): %.1f"
-                    + " sentences/s%n", count, count / best);
+            System.out.printf(Locale.ROOT, "direct embed of %d sentences in one call (%s, best of 3): %.1f"
+                    + " sentences/s%n", count, synthetic == null ? "toy model" : "synthetic " + synthetic, count / best);
         }
     }
 
-    private static List<String> bundledSentences() throws IOException {
-        try (InputStream in = Objects.requireNonNull(ServeLoad.class.getResourceAsStream(
-                "/io/github/tokenprepending/cli/bench/stsb-test-sentence-a-512.txt"), "bundled sentences")) {
-            return List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n"));
-        }
-    }
 }

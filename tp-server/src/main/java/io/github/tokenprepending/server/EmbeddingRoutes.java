@@ -251,7 +251,7 @@ final class EmbeddingRoutes {
                         + "--auto-truncate)");
             }
             prompt += Math.min(n, max);
-            sentence += encoder.countTokens(s);
+            sentence += Math.max(0, n - encoder.templateTokens()); // as encoder.countTokens(s), tokenizing once
         }
         return new Job(inputs, prompt, sentence);
     }
