@@ -131,6 +131,16 @@ final class EncoderOptions {
     }
 
     /**
+     * Checks these options without loading anything, for commands that read their data first.
+     *
+     * @throws ParameterException for options that are wrong in themselves (exit code 2)
+     */
+    void validate() {
+        EncoderSettings s = settings();
+        checked(s::validate);
+    }
+
+    /**
      * @return the encoder these options describe
      * @throws ParameterException for options that are wrong in themselves (exit code 2)
      */

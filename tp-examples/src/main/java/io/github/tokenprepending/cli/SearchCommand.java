@@ -46,6 +46,7 @@ final class SearchCommand implements Callable<Integer> {
         if (topK < 1) {
             throw new ParameterException(spec.commandLine(), "--top-k must be at least 1, was " + topK);
         }
+        options.validate(); // a bad option is a usage error (exit 2) before the corpus is read
         List<String> lines = InputLines.read(corpus);
         List<Integer> lineNumbers = new ArrayList<>();
         List<String> docs = new ArrayList<>();

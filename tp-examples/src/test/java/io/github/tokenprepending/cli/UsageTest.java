@@ -78,6 +78,7 @@ class UsageTest {
                 usage("--prompt", "inspect", "--prompt", "nope"),
                 usage("--tp", "inspect", "--tp", "5", "2"),
                 usage("one sentence given", "similarity", "a"),
+                usage("--output-layer: ", "search", "--corpus", "no-such-corpus.txt", "--output-layer", "top", "q"),
                 usage("Did you mean: tp similarity", "simlarity", "a", "b"));
     }
 
