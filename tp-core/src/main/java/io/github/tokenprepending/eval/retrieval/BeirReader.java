@@ -55,6 +55,36 @@ public final class BeirReader {
      * @throws IOException if reading fails or the visitor throws
      */
     public static void readCorpus(Path file, DocumentVisitor visitor) throws IOException {
+        forEachRow(file, "document", (id, row, line) -> {
+            String title = row.hasNonNull("title") ? string(file, line, row, "title") : "";
+            visitor.visit(new BeirDocument(id, title, string(file, line, row, "text")), line);
+        });
+    }
+
+    /**
+     * @param file {@code queries.jsonl} or {@code queries.jsonl.gz}
+     * @return query text by id, in file order
+     * @throws NoSuchFileException naming the missing file
+     * @throws BeirFormatException naming the malformed line (a duplicate {@code _id} included)
+     * @throws IOException if reading fails
+     */
+    public static Map<String, String> readQueries(Path file) throws IOException {
+        Map<String, String> queries = new LinkedHashMap<>();
+        forEachRow(file, "query", (id, row, line) -> queries.put(id, string(file, line, row, "text")));
+        if (queries.isEmpty()) {
+            throw new BeirFormatException(file, 0, "no queries");
+        }
+        return queries;
+    }
+
+    /** One JSON Lines row with its {@code _id}, already checked to be unique in the file. */
+    @FunctionalInterface
+    private interface RowVisitor {
+        void visit(String id, JsonNode row, long line) throws IOException;
+    }
+
+    /** Reads a JSON Lines file of rows with unique {@code _id}s (corpus or queries), skipping blank lines. */
+    private static void forEachRow(Path file, String kind, RowVisitor visitor) throws IOException {
         Map<String, Long> seen = new HashMap<>();
         try (BufferedReader in = open(file)) {
             long line = 0;
@@ -67,46 +97,12 @@ public final class BeirReader {
                 String id = id(file, line, row);
                 Long first = seen.putIfAbsent(id, line);
                 if (first != null) {
-                    throw new BeirFormatException(file, line, "duplicate document _id '" + id + "' (first on line "
-                            + first + ")");
+                    throw new BeirFormatException(file, line, "duplicate " + kind + " _id '" + id
+                            + "' (first on line " + first + ")");
                 }
-                String title = row.hasNonNull("title") ? string(file, line, row, "title") : "";
-                visitor.visit(new BeirDocument(id, title, string(file, line, row, "text")), line);
+                visitor.visit(id, row, line);
             }
         }
-    }
-
-    /**
-     * @param file {@code queries.jsonl} or {@code queries.jsonl.gz}
-     * @return query text by id, in file order
-     * @throws NoSuchFileException naming the missing file
-     * @throws BeirFormatException naming the malformed line (a duplicate {@code _id} included)
-     * @throws IOException if reading fails
-     */
-    public static Map<String, String> readQueries(Path file) throws IOException {
-        Map<String, String> queries = new LinkedHashMap<>();
-        Map<String, Long> lines = new HashMap<>();
-        try (BufferedReader in = open(file)) {
-            long line = 0;
-            for (String text = readLine(in, file, line); text != null; text = readLine(in, file, line)) {
-                line++;
-                if (text.isBlank()) {
-                    continue;
-                }
-                JsonNode row = object(file, line, text);
-                String id = id(file, line, row);
-                Long first = lines.putIfAbsent(id, line);
-                if (first != null) {
-                    throw new BeirFormatException(file, line, "duplicate query _id '" + id + "' (first on line "
-                            + first + ")");
-                }
-                queries.put(id, string(file, line, row, "text"));
-            }
-        }
-        if (queries.isEmpty()) {
-            throw new BeirFormatException(file, 0, "no queries");
-        }
-        return queries;
     }
 
     /**
