@@ -1,7 +1,5 @@
 package io.github.tokenprepending.eval;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -50,25 +48,7 @@ public final class StsTable {
      * @throws IllegalStateException if there are no rows
      */
     public String toText() {
-        List<List<String>> rows = cells();
-        int columns = rows.get(0).size();
-        int[] width = new int[columns];
-        for (List<String> row : rows) {
-            for (int c = 0; c < columns; c++) {
-                width[c] = Math.max(width[c], row.get(c).length());
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        for (List<String> row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int c = 0; c < columns; c++) {
-                String cell = row.get(c);
-                String pad = " ".repeat(width[c] - cell.length());
-                line.append(c == 0 ? "" : "  ").append(c == 0 ? cell + pad : pad + cell);
-            }
-            out.append(line).append('\n');
-        }
-        return out.toString();
+        return TableFormat.text(cells());
     }
 
     /**
@@ -76,17 +56,7 @@ public final class StsTable {
      * @throws IllegalStateException if there are no rows
      */
     public String toMarkdown() {
-        List<List<String>> rows = cells();
-        StringBuilder out = new StringBuilder();
-        for (int r = 0; r < rows.size(); r++) {
-            List<String> row = new ArrayList<>(rows.get(r));
-            row.set(0, row.get(0).replace("|", "\\|"));
-            out.append("| ").append(String.join(" | ", row)).append(" |\n");
-            if (r == 0) {
-                out.append("|---").append("|---:".repeat(rows.get(0).size() - 1)).append("|\n");
-            }
-        }
-        return out.toString();
+        return TableFormat.markdown(cells());
     }
 
     /** Header and rows of cells. */
@@ -111,7 +81,7 @@ public final class StsTable {
                 row.add(cell);
                 sum += cell.equals("nan") ? Double.NaN : Double.parseDouble(cell);
             }
-            row.add(twoDecimals(sum / tasks.size()));
+            row.add(TableFormat.twoDecimals(sum / tasks.size()));
             rows.add(row);
         }
         return rows;
@@ -122,15 +92,7 @@ public final class StsTable {
      * @return Python's {@code "%.2f" % (correlation * 100)}
      */
     static String percent(double correlation) {
-        return twoDecimals(correlation * 100);
-    }
-
-    private static String twoDecimals(double x) {
-        if (Double.isNaN(x)) {
-            return "nan";
-        }
-        String s = new BigDecimal(x).setScale(2, RoundingMode.HALF_EVEN).toPlainString();
-        return Math.copySign(1.0, x) < 0 && !s.startsWith("-") ? "-" + s : s;
+        return TableFormat.percent(correlation);
     }
 
     private static List<String> names(Set<StsTask> tasks) {

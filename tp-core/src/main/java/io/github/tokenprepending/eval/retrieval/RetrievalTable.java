@@ -1,7 +1,6 @@
 package io.github.tokenprepending.eval.retrieval;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
+import io.github.tokenprepending.eval.TableFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -41,23 +40,7 @@ public final class RetrievalTable {
      * @throws IllegalStateException if there are no rows
      */
     public String toText() {
-        List<List<String>> rows = cells();
-        int[] width = new int[rows.get(0).size()];
-        for (List<String> row : rows) {
-            for (int c = 0; c < width.length; c++) {
-                width[c] = Math.max(width[c], row.get(c).length());
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        for (List<String> row : rows) {
-            for (int c = 0; c < width.length; c++) {
-                String cell = row.get(c);
-                String pad = " ".repeat(width[c] - cell.length());
-                out.append(c == 0 ? cell + pad : "  " + pad + cell);
-            }
-            out.append('\n');
-        }
-        return out.toString();
+        return TableFormat.text(cells());
     }
 
     /**
@@ -65,17 +48,7 @@ public final class RetrievalTable {
      * @throws IllegalStateException if there are no rows
      */
     public String toMarkdown() {
-        List<List<String>> rows = cells();
-        StringBuilder out = new StringBuilder();
-        for (int r = 0; r < rows.size(); r++) {
-            List<String> row = new ArrayList<>(rows.get(r));
-            row.set(0, row.get(0).replace("|", "\\|"));
-            out.append("| ").append(String.join(" | ", row)).append(" |\n");
-            if (r == 0) {
-                out.append("|---").append("|---:".repeat(row.size() - 1)).append("|\n");
-            }
-        }
-        return out.toString();
+        return TableFormat.markdown(cells());
     }
 
     private List<List<String>> cells() {
@@ -103,6 +76,6 @@ public final class RetrievalTable {
      * @return {@code "%.2f" % (value * 100)} as Python rounds it
      */
     static String percent(double value) {
-        return new BigDecimal(value * 100).setScale(2, RoundingMode.HALF_EVEN).toPlainString();
+        return TableFormat.percent(value);
     }
 }
