@@ -153,6 +153,25 @@ def _glu_mlp(x: Tensor, w_gate_up: Tensor, w_down: Tensor, act: int) -> Tensor:
     return F.linear(_activation(gate_up[..., :i], act) * gate_up[..., i:], w_down.to(x.dtype))
 
 
+def _llama_like_layer(h: Tensor, cos: Tensor, sin: Tensor, mask: Tensor, past_k: Tensor, past_v: Tensor,
+                      prefix_len: int, eps: float, pst_cols: Tensor, replace: bool, last_only: bool, act: int,
+                      input_layernorm: Tensor, qkv: Tensor, o: Tensor, post_attention_layernorm: Tensor,
+                      gate_up: Tensor, down: Tensor, qkv_bias: Tensor, o_bias: Tensor, q_norm: Tensor,
+                      k_norm: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
+    """The Llama layer (pre-RMSNorm attention and GLU MLP), shared by Llama/Qwen2 and Qwen3; q_norm and k_norm are
+    empty except for Qwen3's per-head query and key norms."""
+    h = _prepend(h, pst_cols, replace)
+    d = cos.shape[-1]
+    x = _rms_norm(h, input_layernorm, eps)
+    attn, k, v = _self_attention(x, cos, sin, mask, past_k, past_v, prefix_len, qkv, o, qkv_bias, o_bias,
+                                 d ** -0.5, 0.0, last_only, q_norm, k_norm, eps)
+    if last_only:
+        h = h[:, -1:, :]
+    h = h + attn
+    h = h + _glu_mlp(_rms_norm(h, post_attention_layernorm, eps), gate_up, down, act)
+    return h, k, v
+
+
 class Prepare(torch.nn.Module):
     """Embeds a batch and builds what every layer of the pass shares: rotary cos/sin and attention masks.
 
@@ -234,17 +253,10 @@ class LlamaLayer(torch.nn.Module):
                 prefix_len: int, eps: float, pst_cols: Tensor, replace: bool, last_only: bool, act: int,
                 input_layernorm: Tensor, qkv: Tensor, o: Tensor, post_attention_layernorm: Tensor,
                 gate_up: Tensor, down: Tensor, qkv_bias: Tensor, o_bias: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
-        h = _prepend(h, pst_cols, replace)
-        d = cos.shape[-1]
         none = input_layernorm[:0]
-        x = _rms_norm(h, input_layernorm, eps)
-        attn, k, v = _self_attention(x, cos, sin, mask, past_k, past_v, prefix_len, qkv, o, qkv_bias, o_bias,
-                                     d ** -0.5, 0.0, last_only, none, none, eps)
-        if last_only:
-            h = h[:, -1:, :]
-        h = h + attn
-        h = h + _glu_mlp(_rms_norm(h, post_attention_layernorm, eps), gate_up, down, act)
-        return h, k, v
+        return _llama_like_layer(h, cos, sin, mask, past_k, past_v, prefix_len, eps, pst_cols, replace, last_only,
+                                 act, input_layernorm, qkv, o, post_attention_layernorm, gate_up, down, qkv_bias,
+                                 o_bias, none, none)
 
 
 class Qwen3Layer(torch.nn.Module):
@@ -258,16 +270,9 @@ class Qwen3Layer(torch.nn.Module):
                 input_layernorm: Tensor, qkv: Tensor, o: Tensor, post_attention_layernorm: Tensor,
                 gate_up: Tensor, down: Tensor, qkv_bias: Tensor, o_bias: Tensor, q_norm: Tensor,
                 k_norm: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
-        h = _prepend(h, pst_cols, replace)
-        d = cos.shape[-1]
-        x = _rms_norm(h, input_layernorm, eps)
-        attn, k, v = _self_attention(x, cos, sin, mask, past_k, past_v, prefix_len, qkv, o, qkv_bias, o_bias,
-                                     d ** -0.5, 0.0, last_only, q_norm, k_norm, eps)
-        if last_only:
-            h = h[:, -1:, :]
-        h = h + attn
-        h = h + _glu_mlp(_rms_norm(h, post_attention_layernorm, eps), gate_up, down, act)
-        return h, k, v
+        return _llama_like_layer(h, cos, sin, mask, past_k, past_v, prefix_len, eps, pst_cols, replace, last_only,
+                                 act, input_layernorm, qkv, o, post_attention_layernorm, gate_up, down, qkv_bias,
+                                 o_bias, q_norm, k_norm)
 
 
 class Gemma2Layer(torch.nn.Module):
