@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Throughput of the Spark job (local[1], local[2]) against plain `tp embed` on the same 10,000 lines with the
 # benchmark's synthetic model (docs/scale.md). Run from the repository root after
-#   mvn -B -q -pl tp-examples,tp-spark -am package -Pjob -DskipTests
+#   mvn -B -q -pl tp-cli,tp-spark -am package -Pjob -DskipTests
 # Needs Python with torch, transformers and safetensors for the checkpoint (PYTHON, default python3), and jq.
 # THREADS: libtorch threads of every run (default 1: on a shared machine, spinning OpenMP threads distort timings).
 set -euo pipefail
@@ -17,7 +17,7 @@ MODEL=(--model "$WORK/synthetic" --offline --threads "$THREADS")
 TIMEFORMAT='%R s wall, %U s user, %S s sys'
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo -n "tp embed: "
-{ time java -jar tp-examples/target/tp.jar embed "${MODEL[@]}" "$WORK/corpus.txt" -o "$WORK/plain.jsonl" \
+{ time java -jar tp-cli/target/tp.jar embed "${MODEL[@]}" "$WORK/corpus.txt" -o "$WORK/plain.jsonl" \
     > "$WORK/plain.log" 2>&1; } 2>&1
 for master in 'local[1]' 'local[2]'; do
   rm -rf "$WORK/out.parquet"

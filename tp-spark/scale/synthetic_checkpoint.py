@@ -12,7 +12,7 @@ import sys
 import torch
 from transformers import LlamaConfig, LlamaForCausalLM
 
-BENCH = pathlib.Path(__file__).resolve().parents[2] / "tp-examples/src/main/resources/io/github/tokenprepending/cli/bench"
+BENCH = pathlib.Path(__file__).resolve().parents[2] / "tp-bench/src/main/resources/io/github/tokenprepending/bench"
 
 
 def main(out: str) -> None:

@@ -10,7 +10,7 @@ import java.util.Locale;
  * Embeds a few sentences and prints their pairwise cosine similarities: the smallest useful program on the Java API.
  *
  * <pre>
- * java -cp tp-examples/target/tp.jar \
+ * java -cp tp-cli/target/tp.jar \
  *     io.github.tokenprepending.examples.EmbedAndCompare [MODEL]
  * </pre>
  *

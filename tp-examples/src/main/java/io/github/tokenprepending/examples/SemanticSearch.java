@@ -13,7 +13,7 @@ import java.util.stream.IntStream;
  * A tiny semantic search: embeds a corpus once, then ranks it by cosine similarity to a query.
  *
  * <pre>
- * java -cp tp-examples/target/tp.jar \
+ * java -cp tp-cli/target/tp.jar \
  *     io.github.tokenprepending.examples.SemanticSearch [MODEL [QUERY...]]
  * </pre>
  *

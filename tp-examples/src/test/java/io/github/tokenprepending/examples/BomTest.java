@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /** tp-bom lists every published module of the build, so that one imported version aligns them all. */
 class BomTest {
-    /** Modules that are not published: the CLI application and the BOM itself. */
-    private static final List<String> UNPUBLISHED = List.of("tp-examples", "tp-examples-spring", "tp-bom");
+    /** Modules that are not published: the CLI application, the examples and the BOM itself. */
+    private static final List<String> UNPUBLISHED = List.of("tp-cli", "tp-examples", "tp-examples-spring", "tp-bom");
 
     @Test
     void everyPublishedModuleIsInTheBom() throws IOException {

@@ -24,7 +24,7 @@ import java.util.Arrays;
  * takes the printed message).
  *
  * <pre>
- * java -cp tp-examples/target/tp.jar io.github.tokenprepending.examples.langchain4j.LangChain4jRag [MODEL [QUESTION...]]
+ * java -cp tp-cli/target/tp.jar io.github.tokenprepending.examples.langchain4j.LangChain4jRag [MODEL [QUESTION...]]
  * </pre>
  *
  * <p>MODEL is a HuggingFace id or a local checkpoint directory; {@code -} or nothing means the bundled toy model

@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * in-process {@code embed} call of the bundled toy model over the same sentences, for comparison.
  *
  * <pre>
- * java -cp tp-examples/target/tp.jar io.github.tokenprepending.cli.ServeLoad \
+ * java -cp tp-cli/target/tp.jar io.github.tokenprepending.cli.ServeLoad \
  *     --url http://127.0.0.1:8080 --clients 1,8,32 --requests 50 --inputs 4 --direct
  * </pre>
  */
