@@ -38,15 +38,17 @@ import java.util.function.Consumer;
  * @param placeholder the {@code <PST>} input vector: {@code zeros}, {@code gaussian[:SEED]}, {@code token:ID} or
  *     {@code checkpoint}
  * @param device {@code cpu} or {@code cuda:N}
- * @param dtype compute dtype: {@code fp32}, {@code fp16} or {@code bf16}
+ * @param dtype compute dtype: {@code auto} (the default: bf16 on a GPU, and on a CPU with native bf16 products when
+ *     the weights are 16-bit; else fp32), {@code fp32}, {@code fp16} or {@code bf16}
  * @param batchSize most prompts per batch
  * @param maxBatchTokens most padded tokens per batch
  * @param maxTokens most tokens per prompt; longer sentences are cut, the template kept
  * @param normalize L2-normalise embeddings
  * @param prefixCache reuse the prompt's shared prefix across batches
  * @param threads CPU threads of the engine (process-wide; default: the cores the JVM sees)
- * @param weightsDtype dtype the weight matrices stay in: {@code fp32}, {@code fp16} or {@code bf16} (default: the
- *     compute dtype when 16-bit, else the checkpoint's own 16-bit dtype, else fp32)
+ * @param weightsDtype dtype the weight matrices stay in: {@code fp32}, {@code fp16}, {@code bf16} or {@code int8}
+ *     (per-output-channel int8 through libtorch's int8 kernels, CPU, fp32 compute) (default: the compute dtype when
+ *     16-bit, else the checkpoint's own 16-bit dtype, else fp32)
  */
 public record EncoderSettings(
         String model,
@@ -176,7 +178,7 @@ public record EncoderSettings(
         if (device != null) {
             options = options.withDevice(device);
         }
-        if (dtype != null) {
+        if (dtype != null && !dtype.trim().equalsIgnoreCase("auto")) {
             options = options.withDtype(parse("dtype", dtype, DType::parse));
         }
         if (placeholder != null) {
@@ -556,7 +558,7 @@ public record EncoderSettings(
         }
 
         /**
-         * @param dtype {@code fp32}, {@code fp16} or {@code bf16}
+         * @param dtype {@code auto}, {@code fp32}, {@code fp16} or {@code bf16}
          * @return this
          */
         public Builder dtype(String dtype) {
@@ -619,7 +621,7 @@ public record EncoderSettings(
         }
 
         /**
-         * @param weightsDtype {@code fp32}, {@code fp16} or {@code bf16}
+         * @param weightsDtype {@code fp32}, {@code fp16}, {@code bf16} or {@code int8}
          * @return this
          */
         public Builder weightsDtype(String weightsDtype) {

@@ -106,7 +106,7 @@ class LayerLoopTest {
 
         @Override
         public ModelInfo info() {
-            return new ModelInfo("rec", "rec", 3, 1, 10, 16, 9, 1, DType.FLOAT32, "cpu");
+            return new ModelInfo("rec", "rec", 3, 1, 10, 16, 9, 1, DType.FLOAT32, "cpu", DType.FLOAT32, "asked for");
         }
 
         @Override

@@ -87,7 +87,8 @@ final class EncoderOptions {
         String device;
 
         @Option(names = "--dtype", paramLabel = "T", order = 12,
-                description = "fp32 (CPU default), fp16 or bf16 (GPU default)")
+                description = "auto (default: bf16 on a GPU, and on a CPU with native bf16 products (AVX512-BF16,"
+                        + " AMX-BF16) when the weights are 16-bit; else fp32), fp32, fp16 or bf16")
         String dtype;
 
         @Option(names = "--batch-size", paramLabel = "N", order = 13,
@@ -112,8 +113,9 @@ final class EncoderOptions {
         Integer threads;
 
         @Option(names = "--weights-dtype", paramLabel = "T", order = 18,
-                description = "dtype the weight matrices stay in: fp32, fp16 or bf16 (default: --dtype when 16-bit,"
-                        + " else the checkpoint's own 16-bit dtype, else fp32); converted to --dtype per product")
+                description = "dtype the weight matrices stay in: fp32, fp16, bf16 or int8 (default: --dtype when 16-bit,"
+                        + " else the checkpoint's own 16-bit dtype, else fp32); converted to --dtype per product; int8:"
+                        + " per-output-channel int8 through libtorch's int8 kernels, CPU only, fp32 compute")
         String weightsDtype;
     }
 

@@ -83,11 +83,11 @@ class OptionsParsingTest {
 
     @Test
     void modelInfoNeedsLayersAndAHiddenSize() {
-        ModelInfo ok = new ModelInfo("llama", "mistral", 32, 4096, 32000, 4096, 32000, 1, DType.FLOAT32, "cpu");
+        ModelInfo ok = new ModelInfo("llama", "mistral", 32, 4096, 32000, 4096, 32000, 1, DType.FLOAT32, "cpu", DType.FLOAT32, "asked for");
         assertThat(ok.numLayers()).isEqualTo(32);
-        assertThatThrownBy(() -> new ModelInfo("x", "x", 0, 8, 10, 10, 9, 1, DType.FLOAT32, "cpu"))
+        assertThatThrownBy(() -> new ModelInfo("x", "x", 0, 8, 10, 10, 9, 1, DType.FLOAT32, "cpu", DType.FLOAT32, "asked for"))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ModelInfo("x", "x", 1, 0, 10, 10, 9, 1, DType.FLOAT32, "cpu"))
+        assertThatThrownBy(() -> new ModelInfo("x", "x", 1, 0, 10, 10, 9, 1, DType.FLOAT32, "cpu", DType.FLOAT32, "asked for"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -51,6 +51,7 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
     private final TextTokenizer tokenizer;
     private final DType dtype;
     private final DType weightsDtype;
+    private final String dtypeReason;
     private final int loadedLayers;
     private final String deviceName;
     private final PtNDManager manager;
@@ -61,6 +62,7 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
     private final PtNDArray emptyPast;
     private final List<IValue> owned = new ArrayList<>();
     private final IValue[][] layerWeights;
+    private final IValue[] layerPacked;
     private final List<Map<String, IValue>> layerExtras;
     private final Constants constants;
     private final RopeTables rope;
@@ -71,12 +73,12 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
     /** IValues every call shares; created once, closed with the model. */
     record Constants(IValue eps, IValue activation, IValue yes, IValue no, IValue emptyPast,
             IValue finalNormWeight, IValue noNorm, IValue finalNormCode, IValue embedding, IValue placeholder,
-            IValue embedScale, IValue window) {
+            IValue embedScale, IValue window, IValue reduceRange) {
     }
 
     private DjlLayerwiseModel(Architecture architecture, WeightSource weights, TextTokenizer tokenizer,
-            ModelOptions options, Device device, int loadedLayers, DType dtype, DType weightsDtype)
-            throws IOException {
+            ModelOptions options, Device device, int loadedLayers, DType dtype, DType weightsDtype,
+            String dtypeReason) throws IOException {
         this.architecture = architecture;
         this.spec = architecture.spec();
         this.block = architecture.block();
@@ -85,6 +87,7 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
         this.deviceName = options.device();
         this.dtype = dtype;
         this.weightsDtype = weightsDtype;
+        this.dtypeReason = dtypeReason;
         this.loadedLayers = loadedLayers;
         this.manager = (PtNDManager) NDManager.newBaseManager(device, "PyTorch");
         this.blocks = new TorchBlocks(manager);
@@ -95,12 +98,17 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
             this.placeholderVector = placeholderVector(options.placeholder(), loader, embeddingShape,
                     tokenizer.placeholderId());
             this.embedding = loader.load(List.of(LayerWeight.required(architecture.embeddingWeight(),
-                    embeddingShape)), weightsDtype);
+                    embeddingShape)), weightsDtype == DType.INT8 ? dtype : weightsDtype);
             this.finalNorm = loader.load(List.of(LayerWeight.required(architecture.finalNormWeight(), h)), dtype);
             this.layerWeights = new IValue[loadedLayers][];
+            this.layerPacked = new IValue[loadedLayers];
             this.layerExtras = new ArrayList<>();
+            IValue noPacked = weightsDtype == DType.INT8 ? null : own(Int8Matrices.none(blocks));
             for (int layer = 0; layer < loadedLayers; layer++) {
                 layerWeights[layer] = loadLayer(loader, layer);
+                if (noPacked != null) {
+                    layerPacked[layer] = noPacked;
+                }
                 Map<String, IValue> extras = new LinkedHashMap<>();
                 for (Map.Entry<String, Double> e : block.extraArguments(layer).entrySet()) {
                     extras.put(e.getKey(), own(IValue.from(e.getValue())));
@@ -120,7 +128,8 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
                     own(IValue.from(embedding)),
                     own(IValue.from(placeholderVector)),
                     own(IValue.from(spec.embedScale())),
-                    own(IValue.from((long) block.slidingWindow())));
+                    own(IValue.from((long) block.slidingWindow())),
+                    own(IValue.from(CpuFeatures.int8ReduceRange())));
         } catch (IOException | RuntimeException e) {
             releaseNative();
             throw e;
@@ -164,23 +173,40 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
                 throw new IllegalArgumentException("cannot load " + layers + " decoder layers of a model with "
                         + spec.numLayers());
             }
-            DType dtype = options.dtype() != null ? options.dtype() : device.isGpu() ? DType.BFLOAT16 : DType.FLOAT32;
+            if (options.dtype() == DType.INT8) {
+                throw new IllegalArgumentException("int8 is a weights dtype (--weights-dtype int8 /"
+                        + " .weightsDtype(DType.INT8)), not a compute dtype: int8 weights compute in float32");
+            }
+            if (options.weightsDtype() == DType.INT8 && device.isGpu()) {
+                throw new IllegalArgumentException("int8 weights run on CPUs (libtorch's FBGEMM and QNNPACK kernels);"
+                        + " on " + options.device() + " use --weights-dtype fp16 or bf16");
+            }
+            if (options.weightsDtype() == DType.INT8 && options.dtype() != null
+                    && options.dtype() != DType.FLOAT32) {
+                throw new IllegalArgumentException("int8 weights compute in float32, not " + options.dtype()
+                        + ": drop --dtype, or keep 16-bit weights (--weights-dtype fp16 or bf16)");
+            }
+            TensorDtype stored = weights.dtype(architecture.embeddingWeight(),
+                    new long[] {spec.vocabSize(), spec.hiddenSize()});
+            ComputeDtype chosen = ComputeDtype.choose(options.dtype(), options.weightsDtype(), stored, device.isGpu(),
+                    CpuFeatures.bf16Support());
+            DType dtype = chosen.dtype();
+            LOG.info("compute dtype {}: {}", dtype, chosen.reason());
             if (dtype == DType.BFLOAT16 && !device.isGpu() && !CpuFeatures.fastBf16()) {
                 LOG.warn("bfloat16 compute on a CPU without AVX512-BF16 or AMX-BF16: products are emulated and"
                         + " slower than float32; --weights-dtype bf16 with float32 compute saves the same memory");
             }
             DType weightsDtype = options.weightsDtype() != null ? options.weightsDtype()
-                    : defaultWeightsDtype(dtype, weights.dtype(architecture.embeddingWeight(),
-                            new long[] {spec.vocabSize(), spec.hiddenSize()}));
-            if (dtype == DType.FLOAT32 && weightsDtype != DType.FLOAT32 && !device.isGpu()
-                    && CpuFeatures.fastBf16()) {
+                    : defaultWeightsDtype(dtype, stored);
+            if (dtype == DType.FLOAT32 && (weightsDtype == DType.FLOAT16 || weightsDtype == DType.BFLOAT16)
+                    && !device.isGpu() && CpuFeatures.fastBf16()) {
                 LOG.info("{} weights under float32 compute are widened product by product; this CPU has {}:"
                         + " --dtype bf16 computes natively and is several times faster (embeddings then differ from"
                         + " float32 by ~1e-2 relative)", weightsDtype, CpuFeatures.bf16Support());
             }
             ModelMemory.check(architecture, layers, weightsDtype, dtype, device, weights::contains);
             return new DjlLayerwiseModel(architecture, weights, tokenizer, options, device, layers, dtype,
-                    weightsDtype);
+                    weightsDtype, chosen.reason());
         } catch (IOException | RuntimeException e) {
             tokenizer.close();
             throw e;
@@ -204,9 +230,20 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
 
     /**
      * Loads a layer's weights, one IValue per weight slot of the block, in the manifest's slot order: matrices in the
-     * weights dtype, norms and biases in the compute dtype.
+     * weights dtype, norms and biases in the compute dtype. With int8 weights the matrices are read as the
+     * checkpoint stores them (16-bit or float32), quantized together and freed ({@link Int8Matrices}); their slots
+     * then hold shapes only, and {@link #layerPacked} the int8 matrices.
      */
     private IValue[] loadLayer(WeightLoader loader, int layer) throws IOException {
+        if (weightsDtype == DType.INT8) {
+            Int8Matrices.Layer q = Int8Matrices.load(architecture, layerSignature, loader, blocks, layer, dtype);
+            layerPacked[layer] = own(q.packed());
+            IValue[] values = q.slots();
+            for (IValue v : values) {
+                own(v);
+            }
+            return values;
+        }
         List<BlockInput> inputs = architecture.layerInputs(layer);
         List<String> slots = layerSignature.weights();
         List<String> given = inputs.stream().map(BlockInput::slot).toList();
@@ -282,7 +319,8 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
     @Override
     public ModelInfo info() {
         return new ModelInfo(architecture.family(), spec.modelType(), spec.numLayers(), spec.hiddenSize(),
-                spec.vocabSize(), spec.maxPositions(), tokenizer.placeholderId(), spec.bosId(), dtype, deviceName);
+                spec.vocabSize(), spec.maxPositions(), tokenizer.placeholderId(), spec.bosId(), dtype, deviceName,
+                weightsDtype, dtypeReason);
     }
 
     @Override
@@ -362,6 +400,11 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
     /** @return the layer block's signature (argument and weight slot names) */
     BlockContract.Signature layerSignature() {
         return layerSignature;
+    }
+
+    /** @return a layer's int8 matrices ({@code packed} of its block), an empty list for float weights */
+    IValue layerPacked(int layer) {
+        return layerPacked[layer];
     }
 
     /** @return a layer's weights, in the order of {@link #layerSignature()}'s weight slots */
