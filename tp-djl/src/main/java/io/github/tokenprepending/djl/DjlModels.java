@@ -1,6 +1,5 @@
 package io.github.tokenprepending.djl;
 
-import io.github.tokenprepending.djl.checkpoint.CheckpointException;
 import io.github.tokenprepending.djl.checkpoint.HfConfig;
 import io.github.tokenprepending.djl.family.Architecture;
 import io.github.tokenprepending.djl.family.DecoderSpec;
@@ -23,12 +22,7 @@ public final class DjlModels {
      * @throws IOException if config.json is missing or malformed, or its {@code model_type} is unsupported
      */
     public static ModelFamily family(Path dir) throws IOException {
-        HfConfig config = HfConfig.read(dir);
-        try {
-            return ModelFamilies.forModelType(config.modelType());
-        } catch (IllegalArgumentException e) {
-            throw new CheckpointException(config.path(), e.getMessage());
-        }
+        return ModelFamilies.forConfig(HfConfig.read(dir));
     }
 
     /**
