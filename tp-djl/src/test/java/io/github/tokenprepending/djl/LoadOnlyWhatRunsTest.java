@@ -160,11 +160,6 @@ class LoadOnlyWhatRunsTest {
         }
 
         @Override
-        public int numLayers(Path modelDir) throws IOException {
-            return djl.numLayers(modelDir);
-        }
-
-        @Override
         public LayerwiseModel load(Path modelDir, ModelOptions options) throws IOException {
             this.options.add(options);
             return djl.load(modelDir, options);
