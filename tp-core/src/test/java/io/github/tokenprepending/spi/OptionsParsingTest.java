@@ -16,7 +16,7 @@ class OptionsParsingTest {
     @CsvSource({
         "fp32, FLOAT32", "float32, FLOAT32", "f32, FLOAT32", "float, FLOAT32", "' FP32 ', FLOAT32",
         "fp16, FLOAT16", "float16, FLOAT16", "f16, FLOAT16", "half, FLOAT16", "Float16, FLOAT16",
-        "bf16, BFLOAT16", "bfloat16, BFLOAT16", "BF16, BFLOAT16"
+        "bf16, BFLOAT16", "bfloat16, BFLOAT16", "BF16, BFLOAT16", "int8, INT8", "I8, INT8"
     })
     void parsesDtypes(String text, DType expected) {
         assertThat(DType.parse(text)).isEqualTo(expected);
@@ -24,8 +24,9 @@ class OptionsParsingTest {
 
     @Test
     void rejectsUnknownDtypes() {
-        assertThatThrownBy(() -> DType.parse("int8")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'int8'").hasMessageContaining("fp32").hasMessageContaining("bf16");
+        assertThatThrownBy(() -> DType.parse("int4")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'int4'").hasMessageContaining("fp32").hasMessageContaining("bf16")
+                .hasMessageContaining("int8");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.github.tokenprepending.djl;
 
 import io.github.tokenprepending.DType;
 import io.github.tokenprepending.djl.checkpoint.TensorDtype;
+import java.io.IOException;
 
 /**
  * The compute dtype a load runs in, and why ({@code --dtype auto}, the default, when none is asked for): bfloat16 on a
@@ -16,12 +17,14 @@ record ComputeDtype(DType dtype, String reason) {
     /**
      * @param asked the compute dtype asked for, or null for auto
      * @param weights the weights dtype asked for, or null for the default (as stored)
-     * @param stored how the checkpoint stores its weights
+     * @param stored how the checkpoint stores its weights (read only when it decides)
      * @param gpu whether the model goes to a GPU
      * @param bf16Support the CPU's native bfloat16 instructions ({@link CpuFeatures#bf16Support()}), or "none"
      * @return the choice
+     * @throws IOException if the stored dtype cannot be read
      */
-    static ComputeDtype choose(DType asked, DType weights, TensorDtype stored, boolean gpu, String bf16Support) {
+    static ComputeDtype choose(DType asked, DType weights, LoadPlan.StoredDtype stored, boolean gpu,
+            String bf16Support) throws IOException {
         if (asked != null) {
             return new ComputeDtype(asked, "asked for");
         }
@@ -32,7 +35,7 @@ record ComputeDtype(DType dtype, String reason) {
             return new ComputeDtype(DType.FLOAT32, "auto: int8 weights multiply through int8 kernels in float32");
         }
         boolean sixteenBit = weights != null ? weights != DType.FLOAT32
-                : stored == TensorDtype.F16 || stored == TensorDtype.BF16;
+                : stored.get() == TensorDtype.F16 || stored.get() == TensorDtype.BF16;
         if (!sixteenBit) {
             return new ComputeDtype(DType.FLOAT32, "auto: float32 weights");
         }
