@@ -214,6 +214,7 @@ public final class SentenceEncoder implements AutoCloseable {
         private String model;
         private LayerwiseModel instance;
         private String revision;
+        private boolean offline;
         private ModelResolver resolver;
         private DownloadListener listener;
         private LayerwiseModelProvider provider;
@@ -263,6 +264,15 @@ public final class SentenceEncoder implements AutoCloseable {
          */
         public Builder revision(String revision) {
             this.revision = revision;
+            return this;
+        }
+
+        /**
+         * @param offline never contact the Hub (default: {@code HF_HUB_OFFLINE})
+         * @return this
+         */
+        public Builder offline(boolean offline) {
+            this.offline = offline;
             return this;
         }
 
@@ -492,6 +502,11 @@ public final class SentenceEncoder implements AutoCloseable {
             return config(c -> c.prefixCache(prefixCache));
         }
 
+        /** @return the load options set so far (device, dtype, placeholder, threads, weights dtype) */
+        ModelOptions modelOptions() {
+            return options;
+        }
+
         /**
          * Resolves the model, loads it, and applies the settings.
          *
@@ -576,6 +591,9 @@ public final class SentenceEncoder implements AutoCloseable {
                 return revision == null ? resolver.resolve(model) : resolver.resolve(model, revision);
             }
             ModelResolver.Builder b = ModelResolver.builder();
+            if (offline) {
+                b.offline(true);
+            }
             if (revision != null) {
                 b.revision(revision);
             }

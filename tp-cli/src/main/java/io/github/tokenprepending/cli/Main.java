@@ -50,6 +50,7 @@ public final class Main {
         // shown in --threads' help: the default is what the JVM sees (a container's CPU limit, not the host's cores)
         System.setProperty("tp.cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
         CommandLine cli = new CommandLine(Main.class);
+        EncoderOptions.install(cli);
         // set here, not in @Command: the subcommands inherit the annotation's attributes (scope INHERIT)
         cli.getCommandSpec().usageMessage().footer("", "Run 'tp COMMAND --help' for a command's options. Exit codes:"
                 + " 0 success, 1 failure, 2 usage error.");

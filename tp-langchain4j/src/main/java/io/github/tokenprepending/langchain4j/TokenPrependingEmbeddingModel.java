@@ -239,7 +239,7 @@ public final class TokenPrependingEmbeddingModel implements EmbeddingModel, Auto
             if (queryPrompt != null) {
                 // checked before a model is loaded; the template needs <PST> unless the encoder is vanilla
                 queryPrompts(settings == null ? !encoder.config().isVanilla()
-                        : !Boolean.TRUE.equals(settings.vanilla()));
+                        : !Boolean.TRUE.equals(settings.get(EncoderSettings.VANILLA)));
             }
             SentenceEncoder documents = encoder != null ? encoder : settings.open();
             try {
