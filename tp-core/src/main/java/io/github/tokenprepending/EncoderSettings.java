@@ -268,6 +268,7 @@ public final class EncoderSettings implements Serializable {
      * @throws InvalidSettingException naming the first bad setting
      */
     public SentenceEncoder.Builder applyTo(SentenceEncoder.Builder b) {
+        b.settings(this);
         for (Setting<?> s : ALL) {
             Object v = values.get(s.name());
             if (v != null) {

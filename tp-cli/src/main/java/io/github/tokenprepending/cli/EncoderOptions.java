@@ -18,8 +18,10 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.IGetter;
 import picocli.CommandLine.Model.ISetter;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
@@ -29,6 +31,7 @@ import picocli.CommandLine.Spec;
  * The model and Token Prepending options every command takes, listed in their own section of each command's help:
  * one option per setting of {@link EncoderSettings#ALL}, added by {@link #install}.
  */
+@Command
 final class EncoderOptions {
     private static final Pattern GPU = Pattern.compile("(?:cuda|gpu)(?::(\\d+))?");
     /** Printed once on stderr by every command that runs without {@code --model}. */
@@ -72,32 +75,56 @@ final class EncoderOptions {
 
     private OptionSpec.Builder option(Setting<?> setting) {
         String name = setting.name();
-        OptionSpec.Builder o = OptionSpec.builder(flag(setting)).description(setting.description());
-        return switch (setting.kind()) {
-            case FLAG -> o.arity("0").type(boolean.class).setter(new ISetter() {
-                @Override
-                public <T> T set(T value) {
-                    record(name, Boolean.TRUE.equals(value) ? String.valueOf(!setting.onByDefault()) : null);
-                    return null;
-                }
-            });
-            case PAIR -> o.arity("2").type(List.class).auxiliaryTypes(String.class).paramLabel(setting.label())
-                    .hideParamSyntax(true).setter(new ISetter() {
-                        @Override
-                        public <T> T set(T value) {
-                            record(name, value == null ? null : String.join(" ", ((List<?>) value).stream()
-                                    .map(String::valueOf).toList()));
-                            return null;
-                        }
-                    });
-            case TEXT, NUMBER -> o.arity("1").type(String.class).paramLabel(setting.label()).setter(new ISetter() {
-                @Override
-                public <T> T set(T value) {
-                    record(name, (String) value);
-                    return null;
-                }
-            });
+        OptionSpec.Builder o = OptionSpec.builder(flag(setting)).description(description(setting));
+        Binding binding = switch (setting.kind()) {
+            case FLAG -> new Binding(value -> Boolean.TRUE.equals(value) ? String.valueOf(!setting.onByDefault())
+                    : null);
+            case PAIR -> new Binding(value -> value == null ? null
+                    : String.join(" ", ((List<?>) value).stream().map(String::valueOf).toList()));
+            case TEXT, NUMBER -> new Binding(value -> (String) value);
         };
+        binding.into = text -> record(name, text);
+        o = switch (setting.kind()) {
+            case FLAG -> o.arity("0").type(boolean.class);
+            case PAIR -> o.arity("2").type(List.class).auxiliaryTypes(String.class).paramLabel(setting.label())
+                    .hideParamSyntax(true);
+            case TEXT, NUMBER -> o.arity("1").type(String.class).paramLabel(setting.label());
+        };
+        return o.getter(binding).setter(binding);
+    }
+
+    /**
+     * @param setting a setting
+     * @return its help as the option says it: a flag that is on by default is the option that turns it off
+     */
+    static String description(Setting<?> setting) {
+        return setting.onByDefault() ? "turns off what is on by default: " + setting.help() : setting.description();
+    }
+
+    /** Keeps an option's value for picocli (which appends repeated values to it) and records it as text. */
+    private static final class Binding implements IGetter, ISetter {
+        private final java.util.function.Function<Object, String> text;
+        private java.util.function.Consumer<String> into;
+        private Object value;
+
+        Binding(java.util.function.Function<Object, String> text) {
+            this.text = text;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T get() {
+            return (T) value;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T set(T newValue) {
+            T old = (T) value;
+            value = newValue;
+            into.accept(text.apply(newValue));
+            return old;
+        }
     }
 
     private void record(String name, String value) {

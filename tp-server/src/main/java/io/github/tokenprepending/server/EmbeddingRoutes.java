@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.tokenprepending.EncoderSettings;
 import io.github.tokenprepending.SentenceEncoder;
+import io.github.tokenprepending.Setting;
 import io.github.tokenprepending.TpConfig;
 import io.github.tokenprepending.server.batch.Batcher;
 import io.github.tokenprepending.spi.ModelInfo;
@@ -110,7 +112,10 @@ final class EmbeddingRoutes {
         }));
     }
 
-    /** {@code GET /info}: the served model and its settings. */
+    /**
+     * {@code GET /info}: the served model, its effective configuration, and under {@code settings} every encoder
+     * setting of {@link EncoderSettings#ALL} in snake case with the value it was opened with (null: unset).
+     */
     void info(Context ctx) {
         ModelInfo model = encoder.modelInfo();
         TpConfig config = encoder.config();
@@ -137,6 +142,11 @@ final class EmbeddingRoutes {
         info.put("max_client_batch_size", options.maxClientBatchSize());
         info.put("payload_limit", options.payloadLimit());
         info.put("auto_truncate", options.autoTruncate());
+        Map<String, Object> settings = new LinkedHashMap<>();
+        for (Setting<?> setting : EncoderSettings.ALL) {
+            settings.put(setting.kebabName().replace('-', '_'), encoder.settings().get(setting));
+        }
+        info.put("settings", settings);
         try {
             ctx.contentType(JSON).result(MAPPER.writeValueAsBytes(info));
         } catch (JsonProcessingException e) {

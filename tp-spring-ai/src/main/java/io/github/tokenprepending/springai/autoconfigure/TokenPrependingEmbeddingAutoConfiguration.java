@@ -45,7 +45,7 @@ public class TokenPrependingEmbeddingAutoConfiguration {
         } catch (InvalidSettingException e) {
             Object value = settings.asMap().get(e.setting());
             throw new InvalidConfigurationPropertyValueException(PREFIX + e.kebabName(),
-                    value != null ? value : properties.getEmbedding().get(e.setting()), e.problem());
+                    value != null ? value : properties.given(e.setting()), e.problem());
         } catch (UncheckedIOException | HubException e) {
             throw new InvalidConfigurationPropertyValueException(PREFIX + "model", settings.model(),
                     "cannot be loaded: " + e.getMessage());

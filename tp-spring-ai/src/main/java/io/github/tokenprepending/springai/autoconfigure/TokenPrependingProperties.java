@@ -25,6 +25,20 @@ public class TokenPrependingProperties {
     }
 
     /**
+     * @param name a setting's name in any case
+     * @return the text bound for it, or null
+     */
+    String given(String name) {
+        String key = canonical(name);
+        return embedding.entrySet().stream().filter(e -> canonical(e.getKey()).equals(key))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
+    }
+
+    private static String canonical(String name) {
+        return name.replaceAll("[-_.]", "").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
      * @return the bound values as settings
      * @throws io.github.tokenprepending.InvalidSettingException for an unknown name or a malformed value
      */
