@@ -81,15 +81,17 @@ final class EncoderOptions {
                     : null);
             case PAIR -> new Binding(value -> value == null ? null
                     : String.join(" ", ((List<?>) value).stream().map(String::valueOf).toList()));
-            case TEXT, NUMBER -> new Binding(value -> (String) value);
+            case TEXT, NUMBER -> new Binding(value -> value == null ? null : String.valueOf(value));
         };
         binding.into = text -> record(name, text);
         o = switch (setting.kind()) {
             case FLAG -> o.arity("0").type(boolean.class);
-            case PAIR -> o.arity("2").type(List.class).auxiliaryTypes(String.class).paramLabel(setting.label())
+            case PAIR -> o.arity("2").type(List.class).auxiliaryTypes(Integer.class).paramLabel(setting.label())
                     .hideParamSyntax(true);
-            case TEXT, NUMBER -> o.arity("1").type(String.class).paramLabel(setting.label());
+            case NUMBER -> o.arity("1").type(Integer.class).paramLabel(setting.label());
+            case TEXT -> o.arity("1").type(String.class).paramLabel(setting.label());
         };
+        // picocli converts numbers itself, so a malformed one is its usual "Invalid value for option" error
         return o.getter(binding).setter(binding);
     }
 
