@@ -2,11 +2,14 @@ package io.github.tokenprepending;
 
 import io.github.tokenprepending.hub.DownloadListener;
 import io.github.tokenprepending.hub.ModelResolver;
+import io.github.tokenprepending.prompt.PromptMethod;
 import io.github.tokenprepending.prompt.PromptSet;
+import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.LayerwiseModelProvider;
 import io.github.tokenprepending.spi.ModelInfo;
 import io.github.tokenprepending.spi.ModelOptions;
+import io.github.tokenprepending.spi.PlaceholderInit;
 import io.github.tokenprepending.spi.TokenizedPrompt;
 import java.io.IOException;
 import java.io.UncheckedIOException;

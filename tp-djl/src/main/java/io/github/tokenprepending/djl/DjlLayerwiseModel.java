@@ -2,10 +2,10 @@ package io.github.tokenprepending.djl;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.IValue;
-import io.github.tokenprepending.DType;
 import io.github.tokenprepending.djl.family.Architecture;
 import io.github.tokenprepending.djl.family.DecoderSpec;
 import io.github.tokenprepending.djl.family.LayerBlock;
+import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.spi.ForwardPass;
 import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.ModelInfo;
