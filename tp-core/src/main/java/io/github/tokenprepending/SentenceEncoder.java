@@ -251,11 +251,20 @@ public final class SentenceEncoder implements AutoCloseable {
         private DownloadListener listener;
         private LayerwiseModelProvider provider;
         private Preset preset;
-        private boolean vanilla;
         private ModelOptions options = ModelOptions.defaults();
         private final List<OutputLayer> alsoLoadFor = new ArrayList<>();
-        /** Changes to the preset's settings, in the order given: the builder wraps {@link TpConfig.Builder}. */
-        private final List<Consumer<TpConfig.Builder>> changes = new ArrayList<>();
+        /** Token Prepending settings instead of the preset's, or null for the preset's. */
+        private TpConfig tpConfig;
+        // Single settings over the preset's (or config's); null: not set. build() resolves them once.
+        /** Empty: vanilla, no Token Prepending. */
+        private Optional<TpRange> tp;
+        private OutputLayer outputLayer;
+        private PromptSet prompts;
+        private Integer batchSize;
+        private Integer maxBatchTokens;
+        private Integer maxTokens;
+        private Boolean normalize;
+        private Boolean prefixCache;
 
         private Builder() {
         }
@@ -369,26 +378,28 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder tp(TpRange range) {
-            Objects.requireNonNull(range, "range");
-            this.vanilla = false;
-            return config(c -> c.tp(range));
-        }
-
-        /** @return this, embedding without Token Prepending (the vanilla prompt) */
-        public Builder vanilla() {
-            this.vanilla = true;
-            return config(TpConfig.Builder::vanilla);
+            this.tp = Optional.of(Objects.requireNonNull(range, "range"));
+            return this;
         }
 
         /**
-         * Changes the Token Prepending settings directly, after the preset was applied (for what has no shortcut
-         * here).
+         * Embeds without Token Prepending (the vanilla prompt); without an explicit {@link #outputLayer} it reads
+         * {@code hidden_states[-1]}, the paper's vanilla baseline.
          *
-         * @param change edits the settings builder
          * @return this
          */
-        public Builder config(Consumer<TpConfig.Builder> change) {
-            changes.add(Objects.requireNonNull(change, "change"));
+        public Builder vanilla() {
+            this.tp = Optional.empty();
+            return this;
+        }
+
+        /**
+         * @param config every Token Prepending setting at once, instead of the preset's; the single setters
+         *     ({@link #tp}, {@link #outputLayer}, ...) still override its values
+         * @return this
+         */
+        public Builder config(TpConfig config) {
+            this.tpConfig = Objects.requireNonNull(config, "config");
             return this;
         }
 
@@ -405,8 +416,8 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder outputLayer(OutputLayer outputLayer) {
-            Objects.requireNonNull(outputLayer, "outputLayer");
-            return config(c -> c.outputLayer(outputLayer));
+            this.outputLayer = Objects.requireNonNull(outputLayer, "outputLayer");
+            return this;
         }
 
         /**
@@ -430,8 +441,8 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder prompts(PromptSet prompts) {
-            Objects.requireNonNull(prompts, "prompts");
-            return config(c -> c.prompts(prompts));
+            this.prompts = Objects.requireNonNull(prompts, "prompts");
+            return this;
         }
 
         /**
@@ -499,7 +510,8 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder batchSize(int batchSize) {
-            return config(c -> c.batchSize(batchSize));
+            this.batchSize = batchSize;
+            return this;
         }
 
         /**
@@ -507,7 +519,8 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder maxBatchTokens(int maxBatchTokens) {
-            return config(c -> c.maxBatchTokens(maxBatchTokens));
+            this.maxBatchTokens = maxBatchTokens;
+            return this;
         }
 
         /**
@@ -515,7 +528,8 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder maxTokens(int maxTokens) {
-            return config(c -> c.maxTokens(maxTokens));
+            this.maxTokens = maxTokens;
+            return this;
         }
 
         /**
@@ -523,7 +537,8 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder normalize(boolean normalize) {
-            return config(c -> c.normalize(normalize));
+            this.normalize = normalize;
+            return this;
         }
 
         /**
@@ -531,12 +546,24 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder prefixCache(boolean prefixCache) {
-            return config(c -> c.prefixCache(prefixCache));
+            this.prefixCache = prefixCache;
+            return this;
         }
 
         /** @param settings the settings being applied, reported by {@link SentenceEncoder#settings()} */
         void settings(EncoderSettings settings) {
             this.settings = settings;
+        }
+
+        /**
+         * @param options how the model is loaded (device, dtype, placeholder, threads, weights dtype), instead of
+         *     the defaults; {@link #device}, {@link #dtype}, ... change single values of it. The layers to load are
+         *     chosen by {@link #build()}.
+         * @return this
+         */
+        public Builder options(ModelOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
         }
 
         /** @return the load options set so far (device, dtype, placeholder, threads, weights dtype) */
@@ -583,14 +610,38 @@ public final class SentenceEncoder implements AutoCloseable {
             }
         }
 
+        /** The Token Prepending settings: the preset's (or {@link #config}'s), then the single settings set here. */
         private TpConfig settings(Preset chosen) {
-            TpConfig.Builder config = chosen.applyTo(TpConfig.builder());
-            if (vanilla) {
-                // the paper's vanilla baseline reads hidden_states[-1]; an explicit output layer still wins
-                config.outputLayer(OutputLayer.last());
+            TpConfig.Builder c = tpConfig != null ? tpConfig.toBuilder() : chosen.applyTo(TpConfig.builder());
+            if (tp != null) {
+                c.tp(tp.orElse(null));
+                if (tp.isEmpty()) {
+                    // the paper's vanilla baseline reads hidden_states[-1]; an explicit output layer still wins
+                    c.outputLayer(OutputLayer.last());
+                }
             }
-            changes.forEach(change -> change.accept(config));
-            return config.build();
+            if (outputLayer != null) {
+                c.outputLayer(outputLayer);
+            }
+            if (prompts != null) {
+                c.prompts(prompts);
+            }
+            if (batchSize != null) {
+                c.batchSize(batchSize);
+            }
+            if (maxBatchTokens != null) {
+                c.maxBatchTokens(maxBatchTokens);
+            }
+            if (maxTokens != null) {
+                c.maxTokens(maxTokens);
+            }
+            if (normalize != null) {
+                c.normalize(normalize);
+            }
+            if (prefixCache != null) {
+                c.prefixCache(prefixCache);
+            }
+            return c.build();
         }
 
         /** The decoder layers to load: up to the output layer (and those of {@link #loadLayersFor}), no further. */
