@@ -1,7 +1,9 @@
 """GPU check of the TorchScript blocks that tp-djl runs, with Python torch only (no JDK, no Maven).
 
-1. Parity: runs the golden checkpoints of tp-djl's tests (llama, llama3, qwen2, gemma2; every vanilla and Token
-   Prepending setting) through the exported blocks in float32, bfloat16 and float16 and prints, per family and
+Every block is called by argument name through blocks/manifest.json, the contract tp-djl's BlockContract reads.
+
+1. Parity: runs the golden checkpoints of tp-djl's tests (llama, llama3, qwen2, qwen3, gemma2, stories260K; every
+   vanilla and Token Prepending setting) through the exported blocks in float32, bfloat16 and float16 and prints, per family and
    dtype, the largest difference from the float32 goldens over every layer's last-token state.
 2. Speed: times a stack of Llama-2-7B-shaped decoder layers (the same llama_layer.pt block) at batch 64 and 256 and
    prints sentences/s for the stack and for the 27 layers of the Llama-2-7B preset, and the achieved TFLOP/s.
@@ -14,7 +16,7 @@ and on any machine, with a small shape (minutes become seconds):
 
     python tp-djl/src/test/python/gpu_check.py --device cpu --small
 
-Needs torch (1.13 or 2.x) and numpy; nothing else.
+Needs torch and numpy; nothing else. docs/gpu.md says what each printed number means.
 """
 import argparse
 import json

@@ -69,6 +69,14 @@ class DistributionIT {
     }
 
     @Test
+    void similarityRunsAsTheReadmeWritesIt() throws Exception {
+        Run run = run(home, List.of(tp.toString(), "similarity", "A man is playing a guitar.", "Someone plays music."),
+                Map.of("JAVA_HOME", System.getProperty("java.home")));
+        assertThat(run.exit).as(run.toString()).isZero();
+        assertThat(Double.parseDouble(run.out.strip())).isBetween(-1.0, 1.0);
+    }
+
+    @Test
     void javaOptsReachTheJvm() throws Exception {
         Run run = run(home, List.of(tp.toString(), "--version"),
                 Map.of("JAVA_HOME", System.getProperty("java.home"), "JAVA_OPTS", "-Xmx1g -XX:+PrintCommandLineFlags"));

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * {@code -Dtp.platform=CLASSIFIER} builds tp.jar for another platform: a child Maven build of this reactor per
  * platform (as {@code target/tp-CLASSIFIER.jar}), which must carry that platform's CPU libtorch and JNI library and
- * not this machine's libtorch. Minutes (a shaded jar per platform): tagged {@code platforms}, run by CI's slow step.
+ * not this machine's libtorch; run here, it fails with a message naming both platforms. Minutes (a shaded jar per platform): tagged {@code platforms}, run by CI's slow step.
  */
 @Tag("platforms")
 class PlatformJarsIT {
@@ -59,5 +59,15 @@ class PlatformJarsIT {
                 .noneMatch(e -> e.startsWith("pytorch/cpu/" + THIS + "/"));
         assertThat(target.resolve("tp-" + System.getProperty("tp.version") + "-" + platform + ".tar"))
                 .as("the tp distribution of " + platform).isRegularFile();
+
+        // here, that jar's libtorch cannot load (DJL offline): the error says why and what to do
+        Path err = target.resolve("platform-" + platform + ".err");
+        Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                target.resolve("tp-" + platform + ".jar").toString(), "similarity", "a dog", "a cat")
+                .redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(run.waitFor(120, TimeUnit.SECONDS)).as("tp-%s.jar ran over 120 s", platform).isTrue();
+        String stderr = Files.readString(err, StandardCharsets.UTF_8);
+        assertThat(run.exitValue()).as(stderr).isEqualTo(1);
+        assertThat(stderr).contains("carries the CPU libtorch of " + platform + ", this machine is " + THIS);
     }
 }
