@@ -22,7 +22,7 @@ cleanup() {
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; fi
     umount "$root/proc" "$root/dev" 2>/dev/null || true
     podman umount "$container" >/dev/null
-    podman rm "$container" >/dev/null
+    podman rm "$container" >/dev/null 2>&1 # (without systemd podman complains about health-check timers)
     rm -f "$log"
 }
 trap cleanup EXIT
