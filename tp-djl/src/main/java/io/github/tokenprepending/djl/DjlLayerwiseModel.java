@@ -148,11 +148,11 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
         Objects.requireNonNull(weights, "weights");
         Objects.requireNonNull(tokenizer, "tokenizer");
         Objects.requireNonNull(options, "options");
-        DjlRuntime.init();
+        Engine engine = DjlRuntime.engine();
         try {
             Device device = Devices.parse(options.device());
             if (device.isGpu()) {
-                int gpus = Engine.getEngine("PyTorch").getGpuCount();
+                int gpus = engine.getGpuCount();
                 if (device.getDeviceId() >= gpus) {
                     throw new IllegalArgumentException("device " + options.device() + " requested, but the PyTorch"
                             + " engine sees " + gpus + " GPU(s); " + DjlRuntime.CUDA_HINT);
