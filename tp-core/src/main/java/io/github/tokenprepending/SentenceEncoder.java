@@ -507,8 +507,8 @@ public final class SentenceEncoder implements AutoCloseable {
                 throw new IllegalStateException("model(...) is required: a local directory or a HuggingFace id");
             }
             Path dir = instance == null ? resolve() : null;
-            LayerwiseModelProvider engine = instance == null ? chooseProvider(dir) : null;
-            int numLayers = instance == null ? numLayers(engine, dir) : instance.info().numLayers();
+            LayerwiseModelProvider.Checkpoint checkpoint = instance == null ? open(chooseProvider(dir), dir) : null;
+            int numLayers = instance == null ? checkpoint.numLayers() : instance.info().numLayers();
             Optional<Preset> byId = model == null ? Optional.empty() : Presets.forModel(model);
             Preset chosen = preset != null ? preset : byId.orElseGet(() -> Presets.defaultFor(numLayers));
             TpConfig settings;
@@ -522,7 +522,7 @@ public final class SentenceEncoder implements AutoCloseable {
                 throw e;
             }
             LayerwiseModel loaded = instance == null
-                    ? load(engine, dir, options.withLayers(layersToLoad(settings, numLayers))) : instance;
+                    ? load(checkpoint, options.withLayers(layersToLoad(settings, numLayers))) : instance;
             try {
                 TokenPrependingEncoder encoder = new TokenPrependingEncoder(loaded, settings);
                 String id = model != null ? model : loaded.info().family();
@@ -582,9 +582,9 @@ public final class SentenceEncoder implements AutoCloseable {
             return layersToLoad(settings(preset != null ? preset : presetIfUnset), numLayers);
         }
 
-        private static int numLayers(LayerwiseModelProvider engine, Path dir) {
+        private static LayerwiseModelProvider.Checkpoint open(LayerwiseModelProvider engine, Path dir) {
             try {
-                return engine.numLayers(dir);
+                return engine.open(dir);
             } catch (IOException e) {
                 throw new UncheckedIOException(e.getMessage(), e);
             }
@@ -606,9 +606,9 @@ public final class SentenceEncoder implements AutoCloseable {
             }
         }
 
-        private static LayerwiseModel load(LayerwiseModelProvider engine, Path dir, ModelOptions options) {
+        private static LayerwiseModel load(LayerwiseModelProvider.Checkpoint checkpoint, ModelOptions options) {
             try {
-                return engine.load(dir, options);
+                return checkpoint.load(options);
             } catch (IOException e) {
                 throw new UncheckedIOException(e.getMessage(), e);
             }

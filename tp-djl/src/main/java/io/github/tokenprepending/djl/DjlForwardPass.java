@@ -46,7 +46,7 @@ final class DjlForwardPass implements ForwardPass {
         this.skip = plan.prefixLength();
         model.acquirePass();
         try {
-            this.scope = new NativeScope(model.manager());
+            this.scope = new NativeScope(model.weights().manager());
         } catch (RuntimeException e) {
             model.releasePass();
             throw e;
@@ -77,10 +77,10 @@ final class DjlForwardPass implements ForwardPass {
                 int pst = batch.placeholderIndex(r);
                 pstColumns[r] = pst < 0 ? -1 : padded.column(r, pst, skip);
             }
-            IValue[] tables = model.rope().tables(skip == 0 ? t : s);
-            DjlLayerwiseModel.Constants k = model.constants();
+            IValue[] tables = model.weights().rope().tables(skip == 0 ? t : s);
+            DjlLayerwiseModel.Constants k = model.weights().constants();
             placeholderColumns = own(IValue.from(create(pstColumns, b)));
-            BlockContract.Call prepare = model.blocks().signature("prepare.pt").call()
+            BlockContract.Call prepare = model.weights().blocks().signature("prepare.pt").call()
                     .set("ids", own(IValue.from(create(padded.ids(), b, t))))
                     .set("embed_weight", k.embedding())
                     .set("pst_cols", placeholderColumns)
@@ -92,7 +92,7 @@ final class DjlForwardPass implements ForwardPass {
                     .set("sin_table", tables[1])
                     .set("embed_scale", k.embedScale())
                     .set("window", k.window());
-            try (IValue out = model.blocks().call(prepare)) {
+            try (IValue out = model.weights().blocks().call(prepare)) {
                 IValue[] parts = out.toIValueTuple();
                 hidden = parts[0].toTensor(manager);
                 cos = own(IValue.from(parts[1].toTensor(manager)));
@@ -145,10 +145,10 @@ final class DjlForwardPass implements ForwardPass {
                     + " layers");
         }
         LayerBlock block = model.block();
-        DjlLayerwiseModel.Constants k = model.constants();
+        DjlLayerwiseModel.Constants k = model.weights().constants();
         boolean last = plan.lastTokenOnly() && layer == plan.layers() - 1;
         try (IValue h = IValue.from(hidden)) {
-            BlockContract.Call call = model.layerSignature().call()
+            BlockContract.Call call = model.weights().layerSignature().call()
                     .set("h", h)
                     .set("cos", cos)
                     .set("sin", sin)
@@ -161,14 +161,14 @@ final class DjlForwardPass implements ForwardPass {
                     .set("replace", pending ? k.yes() : k.no())
                     .set("last_only", last ? k.yes() : k.no())
                     .set("act", k.activation());
-            List<String> slots = model.layerSignature().weights();
-            IValue[] weights = model.layerWeights(layer);
+            List<String> slots = model.weights().layerSignature().weights();
+            IValue[] weights = model.weights().layerWeights(layer);
             for (int w = 0; w < weights.length; w++) {
                 call.set(slots.get(w), weights[w]);
             }
-            model.layerExtras(layer).forEach(call::set);
+            model.weights().layerExtras(layer).forEach(call::set);
             PtNDArray[] keysAndValues = null;
-            try (IValue out = model.blocks().call(call)) {
+            try (IValue out = model.weights().blocks().call(call)) {
                 IValue[] parts = out.toIValueTuple();
                 PtNDArray next = parts[0].toTensor(manager);
                 if (keepKeys) {
@@ -219,13 +219,13 @@ final class DjlForwardPass implements ForwardPass {
                 cols[r] = padded.column(r, pos, skip);
             }
         }
-        DjlLayerwiseModel.Constants k = model.constants();
+        DjlLayerwiseModel.Constants k = model.weights().constants();
         boolean norm = done == model.spec().numLayers();
         int h = model.spec().hiddenSize();
         try (PtNDArray colArray = create(cols, b);
                 IValue hv = IValue.from(hidden);
                 IValue cv = IValue.from(colArray);
-                IValue out = model.blocks().call(model.blocks().signature("pool.pt").call()
+                IValue out = model.weights().blocks().call(model.weights().blocks().signature("pool.pt").call()
                         .set("h", hv)
                         .set("cols", cv)
                         .set("norm_weight", k.finalNormWeight())

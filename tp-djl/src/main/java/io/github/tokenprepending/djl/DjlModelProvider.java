@@ -1,5 +1,6 @@
 package io.github.tokenprepending.djl;
 
+import io.github.tokenprepending.djl.family.Architecture;
 import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.LayerwiseModelProvider;
 import io.github.tokenprepending.spi.ModelOptions;
@@ -31,14 +32,26 @@ public final class DjlModelProvider implements LayerwiseModelProvider {
         }
     }
 
+    /** Reads config.json once: the architecture it hands back is what {@link Checkpoint#load} loads. */
     @Override
-    public int numLayers(Path modelDir) throws IOException {
-        return DjlModels.spec(modelDir).numLayers();
+    public Checkpoint open(Path modelDir) throws IOException {
+        Architecture architecture = DjlModels.architecture(modelDir);
+        return new Checkpoint() {
+            @Override
+            public int numLayers() {
+                return architecture.spec().numLayers();
+            }
+
+            @Override
+            public LayerwiseModel load(ModelOptions options) throws IOException {
+                DjlRuntime.setThreads(options.effectiveThreads());
+                return DjlModels.load(modelDir, architecture, options);
+            }
+        };
     }
 
     @Override
     public LayerwiseModel load(Path modelDir, ModelOptions options) throws IOException {
-        DjlRuntime.setThreads(options.effectiveThreads());
-        return DjlModels.load(modelDir, options);
+        return open(modelDir).load(options);
     }
 }
