@@ -39,10 +39,12 @@ public final class SentenceEncoder implements AutoCloseable {
     private final Path modelDir;
     private final String modelId;
     private final boolean ownsModel;
+    private final EncoderSettings settings;
     private volatile int templateTokens = -1;
 
     private SentenceEncoder(LayerwiseModel model, TokenPrependingEncoder encoder, Preset preset, Path modelDir,
-            String modelId, boolean ownsModel) {
+            String modelId, boolean ownsModel, EncoderSettings settings) {
+        this.settings = settings;
         this.model = model;
         this.encoder = encoder;
         this.preset = preset;
@@ -82,6 +84,24 @@ public final class SentenceEncoder implements AutoCloseable {
     }
 
     /**
+     * Embeds sentences and counts their tokens from the same tokenization (for usage reports: an API's
+     * {@code prompt_tokens}).
+     *
+     * @param sentences the sentences
+     * @return one embedding and one token count ({@link #countTokens}) per sentence, in input order
+     */
+    public Embeddings encode(List<String> sentences) {
+        int[] promptLengths = new int[sentences.size()];
+        List<float[]> vectors = encoder.embed(sentences, ProgressListener.none(), promptLengths);
+        int template = sentences.isEmpty() ? 0 : templateTokens();
+        int[] counts = new int[promptLengths.length];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = Math.max(0, promptLengths[i] - template);
+        }
+        return new Embeddings(vectors, counts);
+    }
+
+    /**
      * @param sentence a sentence
      * @return its prompt(s) as token ids, with the {@code <PST>} position
      */
@@ -97,6 +117,14 @@ public final class SentenceEncoder implements AutoCloseable {
     /** @return the settings in use */
     public TpConfig config() {
         return encoder.config();
+    }
+
+    /**
+     * @return the settings this encoder was opened with ({@link EncoderSettings#open()}), all unset for an encoder
+     *     made with the builder alone; a {@link #variant} reports its parent's
+     */
+    public EncoderSettings settings() {
+        return settings;
     }
 
     /** @return the preset the defaults came from */
@@ -191,7 +219,7 @@ public final class SentenceEncoder implements AutoCloseable {
         TpConfig.Builder config = encoder.config().toBuilder();
         change.accept(config);
         return new SentenceEncoder(model, new TokenPrependingEncoder(model, config.build()), preset, modelDir,
-                modelId, false);
+                modelId, false, settings);
     }
 
     /**
@@ -214,6 +242,8 @@ public final class SentenceEncoder implements AutoCloseable {
         private String model;
         private LayerwiseModel instance;
         private String revision;
+        private boolean offline;
+        private EncoderSettings settings = EncoderSettings.builder().build();
         private ModelResolver resolver;
         private DownloadListener listener;
         private LayerwiseModelProvider provider;
@@ -263,6 +293,15 @@ public final class SentenceEncoder implements AutoCloseable {
          */
         public Builder revision(String revision) {
             this.revision = revision;
+            return this;
+        }
+
+        /**
+         * @param offline never contact the Hub (default: {@code HF_HUB_OFFLINE})
+         * @return this
+         */
+        public Builder offline(boolean offline) {
+            this.offline = offline;
             return this;
         }
 
@@ -492,6 +531,16 @@ public final class SentenceEncoder implements AutoCloseable {
             return config(c -> c.prefixCache(prefixCache));
         }
 
+        /** @param settings the settings being applied, reported by {@link SentenceEncoder#settings()} */
+        void settings(EncoderSettings settings) {
+            this.settings = settings;
+        }
+
+        /** @return the load options set so far (device, dtype, placeholder, threads, weights dtype) */
+        ModelOptions modelOptions() {
+            return options;
+        }
+
         /**
          * Resolves the model, loads it, and applies the settings.
          *
@@ -511,10 +560,10 @@ public final class SentenceEncoder implements AutoCloseable {
             int numLayers = instance == null ? checkpoint.numLayers() : instance.info().numLayers();
             Optional<Preset> byId = model == null ? Optional.empty() : Presets.forModel(model);
             Preset chosen = preset != null ? preset : byId.orElseGet(() -> Presets.defaultFor(numLayers));
-            TpConfig settings;
+            TpConfig config;
             try {
-                settings = settings(chosen);
-                checkAgainstModel(settings, chosen, numLayers);
+                config = settings(chosen);
+                checkAgainstModel(config, chosen, numLayers);
             } catch (RuntimeException e) {
                 if (instance != null) {
                     instance.close();
@@ -522,11 +571,11 @@ public final class SentenceEncoder implements AutoCloseable {
                 throw e;
             }
             LayerwiseModel loaded = instance == null
-                    ? load(checkpoint, options.withLayers(layersToLoad(settings, numLayers))) : instance;
+                    ? load(checkpoint, options.withLayers(layersToLoad(config, numLayers))) : instance;
             try {
-                TokenPrependingEncoder encoder = new TokenPrependingEncoder(loaded, settings);
+                TokenPrependingEncoder encoder = new TokenPrependingEncoder(loaded, config);
                 String id = model != null ? model : loaded.info().family();
-                return new SentenceEncoder(loaded, encoder, chosen, dir, id, true);
+                return new SentenceEncoder(loaded, encoder, chosen, dir, id, true, settings);
             } catch (RuntimeException e) {
                 loaded.close();
                 throw e;
@@ -595,6 +644,9 @@ public final class SentenceEncoder implements AutoCloseable {
                 return revision == null ? resolver.resolve(model) : resolver.resolve(model, revision);
             }
             ModelResolver.Builder b = ModelResolver.builder();
+            if (offline) {
+                b.offline(true);
+            }
             if (revision != null) {
                 b.revision(revision);
             }

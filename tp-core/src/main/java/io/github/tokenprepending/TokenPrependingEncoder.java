@@ -127,6 +127,20 @@ public final class TokenPrependingEncoder implements AutoCloseable {
      * @throws IllegalStateException if the encoder (or the model) is closed, before or during the call
      */
     public List<float[]> embed(List<String> sentences, ProgressListener progress) {
+        return embed(sentences, progress, null);
+    }
+
+    /**
+     * Like {@link #embed(List, ProgressListener)}, also giving each sentence's prompt length in tokens (the first
+     * template's, before truncation) from the same tokenization.
+     *
+     * @param sentences sentences
+     * @param progress told after every batch
+     * @param promptLengths filled with the prompt length of each sentence, in input order (as long as
+     *     {@code sentences}), or null
+     * @return one embedding per sentence, in input order
+     */
+    List<float[]> embed(List<String> sentences, ProgressListener progress, int[] promptLengths) {
         Objects.requireNonNull(sentences, "sentences");
         for (int i = 0; i < sentences.size(); i++) {
             if (sentences.get(i) == null) {
@@ -144,8 +158,9 @@ public final class TokenPrependingEncoder implements AutoCloseable {
         long done = 0;
         for (PromptTemplate template : templates) {
             List<TokenizedPrompt> tokenized = new ArrayList<>(n);
+            int[] lengthsBeforeTruncation = template == templates.get(0) ? promptLengths : null;
             for (int i = 0; i < n; i++) {
-                tokenized.add(tokenize(template, sentences.get(i), i));
+                tokenized.add(tokenize(template, sentences.get(i), i, lengthsBeforeTruncation));
             }
             int[] lengths = tokenized.stream().mapToInt(TokenizedPrompt::length).toArray();
             for (int[] batch : LengthSortedBatcher.plan(lengths, config.batchSize(), config.maxBatchTokens())) {
@@ -244,10 +259,18 @@ public final class TokenPrependingEncoder implements AutoCloseable {
     }
 
     private TokenizedPrompt tokenize(PromptTemplate template, String sentence, int index) {
+        return tokenize(template, sentence, index, null);
+    }
+
+    /** @param lengths where the prompt's length before truncation goes, at {@code index}; or null */
+    private TokenizedPrompt tokenize(PromptTemplate template, String sentence, int index, int[] lengths) {
         TextTokenizer tokenizer = model.tokenizer();
         SentencePreprocessor pre = config.prompts().preprocessor();
         try {
             TokenizedPrompt prompt = tokenizer.encode(template.render(pre.apply(sentence)));
+            if (lengths != null) {
+                lengths[index] = prompt.length();
+            }
             if (prompt.length() > maxTokens) {
                 prompt = truncate(template, sentence, index, prompt.length());
             }

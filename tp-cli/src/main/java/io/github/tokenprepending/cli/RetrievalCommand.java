@@ -103,7 +103,7 @@ final class RetrievalCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--no-cache and --cache-dir exclude each other");
         }
         EncoderSettings settings = options.settings();
-        boolean tokenPrepending = !Boolean.TRUE.equals(settings.vanilla());
+        boolean tokenPrepending = !Boolean.TRUE.equals(settings.get(EncoderSettings.VANILLA));
         PromptSet queries = prompts("--query-prompt", queryPrompt, tokenPrepending);
         PromptSet documents = prompts("--document-prompt", documentPrompt, tokenPrepending);
         BeirDataset dataset;

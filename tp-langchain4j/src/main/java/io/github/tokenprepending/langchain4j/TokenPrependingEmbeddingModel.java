@@ -13,6 +13,8 @@ import dev.langchain4j.model.embedding.request.EmbeddingRequestParameters;
 import dev.langchain4j.model.embedding.response.EmbeddingResponse;
 import dev.langchain4j.model.output.Response;
 import dev.langchain4j.model.output.TokenUsage;
+import io.github.tokenprepending.EmbeddingApi;
+import io.github.tokenprepending.Embeddings;
 import io.github.tokenprepending.EncoderSettings;
 import io.github.tokenprepending.InvalidSettingException;
 import io.github.tokenprepending.SentenceEncoder;
@@ -86,26 +88,21 @@ public final class TokenPrependingEmbeddingModel implements EmbeddingModel, Auto
     @Override
     public EmbeddingResponse doEmbed(EmbeddingRequest request) {
         EmbeddingRequestParameters params = request.parameters();
-        if (params.dimensions() != null && params.dimensions() != dimension()) {
-            throw new UnsupportedFeatureException("dimensions " + params.dimensions() + " cannot be honoured: "
-                    + modelName() + " gives " + dimension() + "-dimensional embeddings and was not trained for"
-                    + " truncated ones");
+        String dimensions = EmbeddingApi.dimensionsProblem(documents, params.dimensions());
+        if (dimensions != null) {
+            throw new UnsupportedFeatureException(dimensions);
         }
-        if (params.modelName() != null && !params.modelName().equals(modelName())) {
+        if (!EmbeddingApi.serves(documents, params.modelName())) {
             throw new UnsupportedFeatureException("modelName '" + params.modelName() + "' cannot be honoured: this"
                     + " model embeds with '" + modelName() + "' only");
         }
         SentenceEncoder encoder = params.inputType() == EmbeddingInputType.QUERY ? queries : documents;
         List<String> texts = request.inputs().stream().map(EmbeddingInput::text).toList();
-        List<float[]> vectors = encoder.embed(texts);
-        List<Embedding> embeddings = new ArrayList<>(vectors.size());
-        vectors.forEach(v -> embeddings.add(Embedding.from(v)));
-        int tokens = 0;
-        for (String text : texts) {
-            tokens += encoder.countTokens(text);
-        }
+        Embeddings result = EmbeddingApi.embed(encoder, texts, "input");
+        List<Embedding> embeddings = new ArrayList<>(result.size());
+        result.vectors().forEach(v -> embeddings.add(Embedding.from(v)));
         return EmbeddingResponse.builder().embeddings(embeddings).modelName(modelName())
-                .tokenUsage(new TokenUsage(tokens)).build();
+                .tokenUsage(new TokenUsage(Math.toIntExact(result.totalTokens()))).build();
     }
 
     /**
@@ -239,7 +236,7 @@ public final class TokenPrependingEmbeddingModel implements EmbeddingModel, Auto
             if (queryPrompt != null) {
                 // checked before a model is loaded; the template needs <PST> unless the encoder is vanilla
                 queryPrompts(settings == null ? !encoder.config().isVanilla()
-                        : !Boolean.TRUE.equals(settings.vanilla()));
+                        : !Boolean.TRUE.equals(settings.get(EncoderSettings.VANILLA)));
             }
             SentenceEncoder documents = encoder != null ? encoder : settings.open();
             try {

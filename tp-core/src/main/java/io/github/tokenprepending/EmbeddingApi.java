@@ -1,0 +1,53 @@
+package io.github.tokenprepending;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What every embedding-API adapter (langchain4j, Spring AI) does over a {@link SentenceEncoder}, framework-neutral:
+ * refuse a dimension count or a model name it cannot honour, refuse null inputs by index, and embed with token
+ * usage from one tokenization. The adapters only turn these into their framework's types and exceptions.
+ */
+public final class EmbeddingApi {
+    private EmbeddingApi() {
+    }
+
+    /**
+     * @param encoder the encoder
+     * @param requested the dimensions a request asks for, or null
+     * @return why they cannot be honoured, or null when absent or equal to the encoder's dimension
+     */
+    public static String dimensionsProblem(SentenceEncoder encoder, Integer requested) {
+        if (requested == null || requested == encoder.dimension()) {
+            return null;
+        }
+        return "dimensions " + requested + " cannot be honoured: " + encoder.modelId() + " gives "
+                + encoder.dimension() + "-dimensional embeddings and was not trained for truncated ones";
+    }
+
+    /**
+     * @param encoder the encoder
+     * @param requested the model a request names, or null
+     * @return whether the encoder serves it: absent, or equal to {@link SentenceEncoder#modelId()}
+     */
+    public static boolean serves(SentenceEncoder encoder, String requested) {
+        return requested == null || requested.equals(encoder.modelId());
+    }
+
+    /**
+     * @param encoder the encoder
+     * @param texts the inputs
+     * @param what what an input is called in the error ({@code text}, {@code segment})
+     * @return their embeddings and token counts, from one tokenization
+     * @throws IllegalArgumentException naming the index of a null input
+     */
+    public static Embeddings embed(SentenceEncoder encoder, List<String> texts, String what) {
+        Objects.requireNonNull(texts, "texts");
+        for (int i = 0; i < texts.size(); i++) {
+            if (texts.get(i) == null) {
+                throw new IllegalArgumentException(what + " " + i + " is null");
+            }
+        }
+        return encoder.encode(texts);
+    }
+}
