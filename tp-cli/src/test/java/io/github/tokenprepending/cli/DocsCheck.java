@@ -32,7 +32,8 @@ import picocli.CommandLine.Model.OptionSpec;
  * {@code /Users}, or {@code C:\Users}). HTTP routes ({@code /v1/embeddings}) and container paths ({@code /models})
  * are not under those roots; a {@code dockerfile} code block describes a container's file system and is exempt;</li>
  * <li>{@code cli}: a {@code tp ...} or {@code java ... -jar .../tp.jar ...} command in a shell code block or an
- * inline code span uses only sub-commands and options that picocli's model of {@link Main} has.</li>
+ * inline code span uses only sub-commands and options that picocli's model of the CLI ({@link Main#commandLine()})
+ * has.</li>
  * </ul>
  */
 final class DocsCheck {
@@ -54,7 +55,7 @@ final class DocsCheck {
     private static final Pattern NUMBER = Pattern.compile("^-\\d.*");
 
     private final Path root;
-    private final CommandSpec cli = new CommandLine(Main.class).getCommandSpec();
+    private final CommandSpec cli = Main.commandLine().getCommandSpec();
     private final Map<Path, Set<String>> anchors = new HashMap<>();
 
     /** @param root the repository's root folder */
