@@ -46,7 +46,8 @@ final class DocsCheck {
     private static final Pattern HTML_ANCHOR = Pattern.compile("<a\\s+(?:name|id)=\"([^\"]+)\"");
     private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:");
     private static final Pattern MACHINE_PATH = Pattern.compile("(?<![\\w.~/$:-])(/(?:tmp|opt|root|home|work|usr/local"
-            + "|var/tmp|mnt|media|scratch|Users)(?![\\w.-])[^\\s`'\"()<>,;]*)|\\b([A-Za-z]:\\\\Users\\\\[^\\s`'\"()<>,;]*)");
+            + "|var/tmp|mnt|media|scratch|Users)(?![\\w.-])[^\\s`'\"()<>,;]*)"
+            + "|\\b([A-Za-z]:\\\\Users\\\\[^\\s`'\"()<>,;]*)");
     private static final Set<String> SHELL_LANGUAGES = Set.of("", "bash", "sh", "shell", "console", "zsh", "text");
     private static final Set<String> CONTAINER_LANGUAGES = Set.of("dockerfile", "containerfile");
     private static final Set<String> WRAPPERS = Set.of("time", "nohup", "exec", "env", "sudo", "command");
@@ -70,7 +71,8 @@ final class DocsCheck {
                     .filter(p -> {
                         for (Path part : root.relativize(p.getParent() == null ? p : p.getParent())) {
                             String s = part.toString();
-                            if (s.equals("target") || s.equals("node_modules") || (s.startsWith(".") && s.length() > 1)) {
+                            if (s.equals("target") || s.equals("node_modules")
+                                    || (s.startsWith(".") && s.length() > 1)) {
                                 return false;
                             }
                         }
@@ -245,7 +247,8 @@ final class DocsCheck {
     /** @return the arguments after {@code tp} or {@code java ... -jar tp.jar}, or null if the command is neither */
     private static List<String> tpArguments(List<String> command) {
         int i = 0;
-        while (i < command.size() && (ASSIGNMENT.matcher(command.get(i)).matches() || WRAPPERS.contains(command.get(i)))) {
+        while (i < command.size()
+                && (ASSIGNMENT.matcher(command.get(i)).matches() || WRAPPERS.contains(command.get(i)))) {
             i++;
         }
         if (i < command.size() && command.get(i).equals("tp")) {
