@@ -1,11 +1,14 @@
 package io.github.tokenprepending;
 
 import io.github.tokenprepending.hub.DownloadListener;
+import io.github.tokenprepending.prompt.PromptMethod;
 import io.github.tokenprepending.prompt.PromptSet;
 import io.github.tokenprepending.prompt.PromptTemplate;
 import io.github.tokenprepending.prompt.RenderedPrompt;
+import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.ModelOptions;
+import io.github.tokenprepending.spi.PlaceholderInit;
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -2,11 +2,14 @@ package io.github.tokenprepending;
 
 import io.github.tokenprepending.hub.DownloadListener;
 import io.github.tokenprepending.hub.ModelResolver;
+import io.github.tokenprepending.prompt.PromptMethod;
 import io.github.tokenprepending.prompt.PromptSet;
+import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.LayerwiseModelProvider;
 import io.github.tokenprepending.spi.ModelInfo;
 import io.github.tokenprepending.spi.ModelOptions;
+import io.github.tokenprepending.spi.PlaceholderInit;
 import io.github.tokenprepending.spi.TokenizedPrompt;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -248,11 +251,20 @@ public final class SentenceEncoder implements AutoCloseable {
         private DownloadListener listener;
         private LayerwiseModelProvider provider;
         private Preset preset;
-        private boolean vanilla;
         private ModelOptions options = ModelOptions.defaults();
         private final List<OutputLayer> alsoLoadFor = new ArrayList<>();
-        /** Changes to the preset's settings, in the order given: the builder wraps {@link TpConfig.Builder}. */
-        private final List<Consumer<TpConfig.Builder>> changes = new ArrayList<>();
+        /** Token Prepending settings instead of the preset's, or null for the preset's. */
+        private TpConfig tpConfig;
+        // Single settings over the preset's (or config's); null: not set. build() resolves them once.
+        /** Empty: vanilla, no Token Prepending. */
+        private Optional<TpRange> tp;
+        private OutputLayer outputLayer;
+        private PromptSet prompts;
+        private Integer batchSize;
+        private Integer maxBatchTokens;
+        private Integer maxTokens;
+        private Boolean normalize;
+        private Boolean prefixCache;
 
         private Builder() {
         }
@@ -366,26 +378,28 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder tp(TpRange range) {
-            Objects.requireNonNull(range, "range");
-            this.vanilla = false;
-            return config(c -> c.tp(range));
-        }
-
-        /** @return this, embedding without Token Prepending (the vanilla prompt) */
-        public Builder vanilla() {
-            this.vanilla = true;
-            return config(TpConfig.Builder::vanilla);
+            this.tp = Optional.of(Objects.requireNonNull(range, "range"));
+            return this;
         }
 
         /**
-         * Changes the Token Prepending settings directly, after the preset was applied (for what has no shortcut
-         * here).
+         * Embeds without Token Prepending (the vanilla prompt); without an explicit {@link #outputLayer} it reads
+         * {@code hidden_states[-1]}, the paper's vanilla baseline.
          *
-         * @param change edits the settings builder
          * @return this
          */
-        public Builder config(Consumer<TpConfig.Builder> change) {
-            changes.add(Objects.requireNonNull(change, "change"));
+        public Builder vanilla() {
+            this.tp = Optional.empty();
+            return this;
+        }
+
+        /**
+         * @param config every Token Prepending setting at once, instead of the preset's; the single setters
+         *     ({@link #tp}, {@link #outputLayer}, ...) still override its values
+         * @return this
+         */
+        public Builder config(TpConfig config) {
+            this.tpConfig = Objects.requireNonNull(config, "config");
             return this;
         }
 
@@ -402,8 +416,8 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder outputLayer(OutputLayer outputLayer) {
-            Objects.requireNonNull(outputLayer, "outputLayer");
-            return config(c -> c.outputLayer(outputLayer));
+            this.outputLayer = Objects.requireNonNull(outputLayer, "outputLayer");
+            return this;
         }
 
         /**
@@ -427,8 +441,8 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder prompts(PromptSet prompts) {
-            Objects.requireNonNull(prompts, "prompts");
-            return config(c -> c.prompts(prompts));
+            this.prompts = Objects.requireNonNull(prompts, "prompts");
+            return this;
         }
 
         /**
@@ -497,7 +511,8 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder batchSize(int batchSize) {
-            return config(c -> c.batchSize(batchSize));
+            this.batchSize = batchSize;
+            return this;
         }
 
         /**
@@ -505,7 +520,8 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder maxBatchTokens(int maxBatchTokens) {
-            return config(c -> c.maxBatchTokens(maxBatchTokens));
+            this.maxBatchTokens = maxBatchTokens;
+            return this;
         }
 
         /**
@@ -513,7 +529,8 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder maxTokens(int maxTokens) {
-            return config(c -> c.maxTokens(maxTokens));
+            this.maxTokens = maxTokens;
+            return this;
         }
 
         /**
@@ -521,7 +538,8 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder normalize(boolean normalize) {
-            return config(c -> c.normalize(normalize));
+            this.normalize = normalize;
+            return this;
         }
 
         /**
@@ -529,12 +547,24 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder prefixCache(boolean prefixCache) {
-            return config(c -> c.prefixCache(prefixCache));
+            this.prefixCache = prefixCache;
+            return this;
         }
 
         /** @param settings the settings being applied, reported by {@link SentenceEncoder#settings()} */
         void settings(EncoderSettings settings) {
             this.settings = settings;
+        }
+
+        /**
+         * @param options how the model is loaded (device, dtype, placeholder, threads, weights dtype), instead of
+         *     the defaults; {@link #device}, {@link #dtype}, ... change single values of it. The layers to load are
+         *     chosen by {@link #build()}.
+         * @return this
+         */
+        public Builder options(ModelOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
         }
 
         /** @return the load options set so far (device, dtype, placeholder, threads, weights dtype) */
@@ -548,7 +578,8 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return the encoder; close it
          * @throws UncheckedIOException if the model cannot be found, downloaded or read (the message names the
          *     file or id and the problem)
-         * @throws IllegalArgumentException for inconsistent settings
+         * @throws IllegalArgumentException for inconsistent settings ({@link InvalidSettingException} for an
+         *     output layer or a TP range outside the model)
          * @throws IllegalStateException if no engine on the class path can run the checkpoint
          */
         public SentenceEncoder build() {
@@ -563,6 +594,7 @@ public final class SentenceEncoder implements AutoCloseable {
             TpConfig config;
             try {
                 config = settings(chosen);
+                checkAgainstModel(config, chosen, numLayers);
             } catch (RuntimeException e) {
                 if (instance != null) {
                     instance.close();
@@ -581,14 +613,55 @@ public final class SentenceEncoder implements AutoCloseable {
             }
         }
 
+        /** The Token Prepending settings: the preset's (or {@link #config}'s), then the single settings set here. */
         private TpConfig settings(Preset chosen) {
-            TpConfig.Builder config = chosen.applyTo(TpConfig.builder());
-            if (vanilla) {
-                // the paper's vanilla baseline reads hidden_states[-1]; an explicit output layer still wins
-                config.outputLayer(OutputLayer.last());
+            TpConfig.Builder c = tpConfig != null ? tpConfig.toBuilder() : chosen.applyTo(TpConfig.builder());
+            if (tp != null) {
+                c.tp(tp.orElse(null));
+                if (tp.isEmpty()) {
+                    // the paper's vanilla baseline reads hidden_states[-1]; an explicit output layer still wins
+                    c.outputLayer(OutputLayer.last());
+                }
             }
-            changes.forEach(change -> change.accept(config));
-            return config.build();
+            if (outputLayer != null) {
+                c.outputLayer(outputLayer);
+            }
+            if (prompts != null) {
+                c.prompts(prompts);
+            }
+            if (batchSize != null) {
+                c.batchSize(batchSize);
+            }
+            if (maxBatchTokens != null) {
+                c.maxBatchTokens(maxBatchTokens);
+            }
+            if (maxTokens != null) {
+                c.maxTokens(maxTokens);
+            }
+            if (normalize != null) {
+                c.normalize(normalize);
+            }
+            if (prefixCache != null) {
+                c.prefixCache(prefixCache);
+            }
+            return c.build();
+        }
+
+        /**
+         * Settings that are valid in themselves but not for this model fail naming the setting at fault. A range the
+         * preset chose is left to the encoder's warning (the depth rule gives a 1-layer model TP before layer 1).
+         */
+        private static void checkAgainstModel(TpConfig settings, Preset chosen, int numLayers) {
+            try {
+                settings.outputLayer().layersToRun(numLayers);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException("outputLayer", e.getMessage(), e);
+            }
+            TpRange tp = settings.tp();
+            if (tp != null && !tp.equals(chosen.tp()) && tp.start() >= numLayers) {
+                throw new InvalidSettingException("tp", tp + " starts past the model's " + numLayers
+                        + " decoder layers (START must be 0.." + (numLayers - 1) + ")", null);
+            }
         }
 
         /** The decoder layers to load: up to the output layer (and those of {@link #loadLayersFor}), no further. */

@@ -1,5 +1,6 @@
 package io.github.tokenprepending;
 
+import io.github.tokenprepending.prompt.PromptMethod;
 import io.github.tokenprepending.prompt.PromptSet;
 import java.util.Objects;
 

@@ -3,7 +3,9 @@ package io.github.tokenprepending;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.spi.ModelOptions;
+import io.github.tokenprepending.spi.PlaceholderInit;
 import io.github.tokenprepending.toy.ToyModel;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.tokenprepending.prompt.RenderedPrompt;
+import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.spi.ForwardPass;
 import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.ModelInfo;

@@ -1,6 +1,5 @@
 package io.github.tokenprepending.spi;
 
-import io.github.tokenprepending.DType;
 /**
  * Facts about a loaded model.
  *

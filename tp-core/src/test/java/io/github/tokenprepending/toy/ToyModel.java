@@ -1,7 +1,7 @@
 package io.github.tokenprepending.toy;
 
-import io.github.tokenprepending.DType;
 import io.github.tokenprepending.conformance.HashingTokenizer;
+import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.spi.ForwardPass;
 import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.ModelInfo;

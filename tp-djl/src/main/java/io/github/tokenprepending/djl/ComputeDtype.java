@@ -1,6 +1,6 @@
 package io.github.tokenprepending.djl;
 
-import io.github.tokenprepending.DType;
+import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.djl.checkpoint.TensorDtype;
 import java.io.IOException;
 

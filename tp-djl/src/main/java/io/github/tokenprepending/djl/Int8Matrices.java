@@ -2,7 +2,7 @@ package io.github.tokenprepending.djl;
 
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.IValue;
-import io.github.tokenprepending.DType;
+import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.djl.checkpoint.TensorDtype;
 import io.github.tokenprepending.djl.family.Architecture;
 import io.github.tokenprepending.djl.family.BlockInput;

@@ -1,10 +1,10 @@
 package io.github.tokenprepending.djl;
 
 import ai.djl.Device;
-import io.github.tokenprepending.DType;
 import io.github.tokenprepending.djl.checkpoint.TensorDtype;
 import io.github.tokenprepending.djl.family.Architecture;
 import io.github.tokenprepending.djl.family.DecoderSpec;
+import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.spi.ModelOptions;
 import java.io.IOException;
 import java.util.function.Predicate;

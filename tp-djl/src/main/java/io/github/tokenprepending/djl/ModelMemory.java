@@ -2,11 +2,11 @@ package io.github.tokenprepending.djl;
 
 import ai.djl.Device;
 import ai.djl.util.cuda.CudaUtils;
-import io.github.tokenprepending.DType;
 import io.github.tokenprepending.djl.family.Architecture;
 import io.github.tokenprepending.djl.family.BlockInput;
 import io.github.tokenprepending.djl.family.DecoderSpec;
 import io.github.tokenprepending.djl.family.LayerWeight;
+import io.github.tokenprepending.spi.DType;
 import java.io.IOException;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;

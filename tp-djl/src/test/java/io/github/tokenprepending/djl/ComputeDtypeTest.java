@@ -2,7 +2,7 @@ package io.github.tokenprepending.djl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.tokenprepending.DType;
+import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.djl.checkpoint.TensorDtype;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;

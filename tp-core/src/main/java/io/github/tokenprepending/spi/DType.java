@@ -1,4 +1,4 @@
-package io.github.tokenprepending;
+package io.github.tokenprepending.spi;
 
 import java.util.Locale;
 
