@@ -2,13 +2,15 @@
 # Trained-embedder speed, this engine against sentence-transformers, in one run on the same synthetic
 # Qwen3-Embedding-0.6B-shaped model, the same sentences and the same thread count.
 #
-#   tp-bench/scripts/embedder_speed.sh MODEL_DIR [SENTENCES] [THREADS] [SHAPE]
+#   tp-bench/scripts/embedder_speed.sh MODEL_DIR [SENTENCES] [THREADS] [SHAPE] [WEIGHTS]
 #
 # MODEL_DIR     where the synthetic folders live (written by st_speed.py write on the first run: MODEL_DIR/lasttoken
 #               and MODEL_DIR/mean, about 1.2 GB in bfloat16; both halves compute in float32)
 # SENTENCES     how many lines of tp-bench's STS-B sentence file to embed as queries and as documents (default 64)
 # THREADS       torch.set_num_threads for sentence-transformers, --threads for tp (default: all cores)
 # SHAPE         qwen3-embedding-0.6b (default) or tiny (a 2-layer model, to check the script quickly)
+# WEIGHTS       fp32 (default) or int8: int8 runs sentence-transformers after torch.ao.quantization.quantize_dynamic
+#               (int8 nn.Linear) against `tp embed --weights-dtype int8`; both compute the rest in float32
 #
 # Needs: python3 with torch, transformers 5.x and sentence-transformers (PYTHON=... to pick one), java 17 and
 # tp-cli/target/tp.jar (mvn -B -pl tp-cli -am package -DskipTests). The tp rows time `tp embed` twice per row, on all
@@ -17,15 +19,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-model_dir=${1:?usage: embedder_speed.sh MODEL_DIR [SENTENCES] [THREADS] [SHAPE]}
+model_dir=${1:?usage: embedder_speed.sh MODEL_DIR [SENTENCES] [THREADS] [SHAPE] [WEIGHTS]}
 count=${2:-64}
 threads=${3:-$(nproc)}
 shape=${4:-qwen3-embedding-0.6b}
+weights=${5:-fp32}
 python=${PYTHON:-python3}
 jar=tp-cli/target/tp.jar
 warmup=8
 source_file=tp-bench/src/main/resources/io/github/tokenprepending/bench/stsb-test-sentence-a-512.txt
 
+case "$weights" in
+    fp32) st_weights=() ;;
+    int8) st_weights=(--int8) ;;
+    *) echo "WEIGHTS must be fp32 or int8, got '$weights'" >&2; exit 2 ;;
+esac
 if [ "$count" -le "$warmup" ]; then
     echo "SENTENCES must be more than $warmup" >&2
     exit 2
@@ -49,14 +57,15 @@ fi
 
 for pooling in lasttoken mean; do
     "$python" tp-bench/scripts/st_speed.py time --model "$model_dir/$pooling" --queries "$work/sentences.txt" \
-        --documents "$work/sentences.txt" --threads "$threads" --tsv "$work/st.tsv"
+        --documents "$work/sentences.txt" --threads "$threads" "${st_weights[@]}" --tsv "$work/st.tsv"
 done
 
 seconds() { # seconds for one `tp embed` run: seconds MODEL FILE [PROMPT-NAME]
     local start end prompt=()
     [ -n "${3:-}" ] && prompt=(--prompt-name "$3")
     start=$(date +%s.%N)
-    java -jar "$jar" embed --model "$1" "${prompt[@]}" --threads "$threads" "$2" > /dev/null
+    java -jar "$jar" embed --model "$1" "${prompt[@]}" --threads "$threads" --weights-dtype "$weights" --dtype fp32 \
+        "$2" > /dev/null
     end=$(date +%s.%N)
     awk -v s="$start" -v e="$end" 'BEGIN { print e - s }'
 }
@@ -71,5 +80,5 @@ while IFS=$'\t' read -r kind pooling prompt n _ st_rate; do
     printf '%-10s %-10s %-7s %9d %14.2f %14.2f %7.2f\n' "$kind" "$pooling" "$prompt" "$n" "$st_rate" "$tp_rate" \
         "$(awk -v t="$tp_rate" -v s="$st_rate" 'BEGIN { print t / s }')"
 done < "$work/st.tsv"
-echo "# $threads threads; CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores"
+echo "# weights $weights (compute float32), $threads threads; CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores"
 echo "# flags: $(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -xE 'avx|avx2|fma|f16c|avx512f|avx512bw|avx512vl|avx512_vnni|avx512_bf16|avx_vnni|amx_tile|amx_bf16|amx_int8' | tr '\n' ' ')"

@@ -10,7 +10,8 @@ hard link to lasttoken's). Weights are stored in bfloat16, as the published chec
 float32. `--shape tiny` writes a 2-layer hidden-64 model of the same layout for a quick check of the script.
 
 `time --model DIR --queries FILE --documents FILE --threads N` loads DIR in float32 with torch.set_num_threads(N)
-and times `SentenceTransformer.encode` on the queries (prompt_name="query") and the documents (no prompt), one
+(with --int8: then replaces every nn.Linear by torch's dynamic int8 one, `torch.ao.quantization.quantize_dynamic`,
+per-tensor-quantized activations and int8 weights through FBGEMM on x86, as a CPU user would) and times `SentenceTransformer.encode` on the queries (prompt_name="query") and the documents (no prompt), one
 sentence per line, after one untimed warm-up batch; it prints sentences/s per row, the CPU and its flags, and with
 --tsv FILE appends the rows there for the driver.
 
@@ -115,6 +116,8 @@ def time_rows(args):
     from sentence_transformers import SentenceTransformer
     torch.set_num_threads(args.threads)
     model = SentenceTransformer(args.model, device="cpu", model_kwargs={"dtype": torch.float32})
+    if args.int8:
+        model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
     pooling = model[1].pooling_mode
     rows = []
     for kind, path, prompt_name in (("queries", args.queries, "query"), ("documents", args.documents, None)):
@@ -127,7 +130,7 @@ def time_rows(args):
         rows.append((kind, pooling, prompt_name or "-", len(texts), seconds, len(texts) / seconds))
     name, flags = cpu()
     print(f"# sentence-transformers {__import__('sentence_transformers').__version__}, torch {torch.__version__}, "
-          f"float32, {args.threads} threads, batch {args.batch_size}")
+          f"{'int8 Linear (quantize_dynamic)' if args.int8 else 'float32'}, {args.threads} threads, batch {args.batch_size}")
     print(f"# CPU: {name}, {os.cpu_count()} logical cores, flags: {' '.join(flags)}")
     print(f"{'rows':<10} {'pooling':<10} {'prompt':<7} {'sentences':>9} {'seconds':>9} {'sentences/s':>12}")
     for kind, pool, prompt, n, seconds, rate in rows:
@@ -150,6 +153,7 @@ def main():
     t.add_argument("--documents", required=True)
     t.add_argument("--threads", type=int, required=True)
     t.add_argument("--batch-size", type=int, default=32)
+    t.add_argument("--int8", action="store_true", help="torch.ao.quantization.quantize_dynamic on every nn.Linear")
     t.add_argument("--tsv", help="append the rows (kind, pooling, prompt, n, seconds, sentences/s) to this file")
     args = parser.parse_args()
     if args.command == "write":
