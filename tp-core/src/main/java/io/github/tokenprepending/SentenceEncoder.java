@@ -1,5 +1,7 @@
 package io.github.tokenprepending;
 
+import io.github.tokenprepending.head.EmbeddingHead;
+import io.github.tokenprepending.head.Pooling;
 import io.github.tokenprepending.hub.DownloadListener;
 import io.github.tokenprepending.hub.ModelResolver;
 import io.github.tokenprepending.prompt.PromptSet;
@@ -82,6 +84,66 @@ public final class SentenceEncoder implements AutoCloseable {
     }
 
     /**
+     * Embeds with a named prompt: one of the model's prompts ({@code query}, {@code document}, ... from its
+     * sentence-transformers folder; {@link #promptNames()}), or for a base model a prompt method of the paper
+     * ({@code prompteol}, {@code cot}, {@code ke}, {@code metaeol}).
+     *
+     * @param sentences the sentences
+     * @param promptName the prompt's name, or null for the default ({@link TpConfig#promptName()}, else the
+     *     folder's {@code default_prompt_name}, else the raw text; the preset's method for a base model)
+     * @return one embedding per sentence, in input order
+     * @throws IllegalArgumentException for an unknown prompt name (the message lists the known ones)
+     */
+    public List<float[]> embed(List<String> sentences, String promptName) {
+        return encoder.embed(sentences, promptName, ProgressListener.none());
+    }
+
+    /**
+     * @param sentences the sentences
+     * @param promptName the prompt's name, or null for the default
+     * @param progress told after every batch
+     * @return one embedding per sentence, in input order
+     */
+    public List<float[]> embed(List<String> sentences, String promptName, ProgressListener progress) {
+        return encoder.embed(sentences, promptName, progress);
+    }
+
+    /**
+     * @param sentence a sentence
+     * @param promptName the prompt's name, or null for the default
+     * @return its embedding
+     */
+    public float[] embed(String sentence, String promptName) {
+        Objects.requireNonNull(sentence, "sentence");
+        return embed(List.of(sentence), promptName).get(0);
+    }
+
+    /**
+     * Checks a prompt name without embedding anything.
+     *
+     * @param promptName a prompt name, or null
+     * @throws IllegalArgumentException for an unknown name (the message lists the known ones)
+     */
+    public void checkPromptName(String promptName) {
+        encoder.promptSet(promptName);
+    }
+
+    /** @return the model's named prompts (from its sentence-transformers folder), in the folder's order */
+    public List<String> promptNames() {
+        return List.copyOf(encoder.config().head().prompts().keySet());
+    }
+
+    /** @return how the output layer's states become a vector (pooling, Dense, Normalize) and the named prompts */
+    public EmbeddingHead head() {
+        return encoder.config().head();
+    }
+
+    /** @return the largest dimension a caller may ask for: the model's output size before truncation */
+    public int fullDimension() {
+        return encoder.fullDimension();
+    }
+
+    /**
      * @param sentence a sentence
      * @return its prompt(s) as token ids, with the {@code <PST>} position
      */
@@ -89,7 +151,16 @@ public final class SentenceEncoder implements AutoCloseable {
         return encoder.tokenize(sentence);
     }
 
-    /** @return the embedding dimension */
+    /**
+     * @param sentence a sentence
+     * @param promptName the prompt's name, or null for the default
+     * @return its prompt(s) as token ids with that prompt
+     */
+    public List<TokenizedPrompt> tokenize(String sentence, String promptName) {
+        return encoder.tokenize(sentence, promptName);
+    }
+
+    /** @return the embedding dimension (after {@link Builder#dimensions(int)}) */
     public int dimension() {
         return encoder.dimension();
     }
@@ -220,6 +291,8 @@ public final class SentenceEncoder implements AutoCloseable {
         private Preset preset;
         private boolean vanilla;
         private ModelOptions options = ModelOptions.defaults();
+        private EmbeddingHead head;
+        private Pooling pooling;
         private final List<OutputLayer> alsoLoadFor = new ArrayList<>();
         /** Changes to the preset's settings, in the order given: the builder wraps {@link TpConfig.Builder}. */
         private final List<Consumer<TpConfig.Builder>> changes = new ArrayList<>();
@@ -393,6 +466,46 @@ public final class SentenceEncoder implements AutoCloseable {
         }
 
         /**
+         * @param promptName the named prompt of calls that name none: one of the model's prompts ({@code query},
+         *     {@code document}, ...) or a prompt method of the paper; default the folder's {@code default_prompt_name},
+         *     else the raw text (a trained embedder) or the preset's method (a base model)
+         * @return this
+         */
+        public Builder promptName(String promptName) {
+            return config(c -> c.promptName(promptName));
+        }
+
+        /**
+         * Matryoshka truncation: keep the first N components, as sentence-transformers' {@code truncate_dim}. The
+         * result is not renormalised unless {@link #normalize(boolean)} asks (then after the cut); a folder's
+         * Normalize module acts before it.
+         *
+         * @param dimensions the components kept, at most the model's output size; 0 (default) keeps all
+         * @return this
+         */
+        public Builder dimensions(int dimensions) {
+            return config(c -> c.dimensions(dimensions));
+        }
+
+        /**
+         * @param head the head to use instead of the folder's (or, for a base model, the last token)
+         * @return this
+         */
+        public Builder head(EmbeddingHead head) {
+            this.head = Objects.requireNonNull(head, "head");
+            return this;
+        }
+
+        /**
+         * @param pooling pooling instead of the head's ({@code MEAN} over a base model's prompt, say)
+         * @return this
+         */
+        public Builder pooling(Pooling pooling) {
+            this.pooling = Objects.requireNonNull(pooling, "pooling");
+            return this;
+        }
+
+        /**
          * @param device {@code cpu} (default) or {@code cuda:N}
          * @return this
          */
@@ -508,11 +621,19 @@ public final class SentenceEncoder implements AutoCloseable {
             Path dir = instance == null ? resolve() : null;
             LayerwiseModelProvider engine = instance == null ? chooseProvider(dir) : null;
             int numLayers = instance == null ? numLayers(engine, dir) : instance.info().numLayers();
+            Optional<EmbeddingHead> folderHead = instance == null ? embeddingHead(engine, dir) : Optional.empty();
             Optional<Preset> byId = model == null ? Optional.empty() : Presets.forModel(model);
-            Preset chosen = preset != null ? preset : byId.orElseGet(() -> Presets.defaultFor(numLayers));
+            Preset chosen;
+            if (preset != null) {
+                chosen = preset;
+            } else if (folderHead.isPresent()) {
+                chosen = byId.filter(Preset::isEmbedder).orElseGet(Presets::sentenceTransformers);
+            } else {
+                chosen = byId.orElseGet(() -> Presets.defaultFor(numLayers));
+            }
             TpConfig settings;
             try {
-                settings = settings(chosen);
+                settings = settings(chosen, folderHead.orElse(null));
             } catch (RuntimeException e) {
                 if (instance != null) {
                     instance.close();
@@ -531,8 +652,19 @@ public final class SentenceEncoder implements AutoCloseable {
             }
         }
 
-        private TpConfig settings(Preset chosen) {
+        private TpConfig settings(Preset chosen, EmbeddingHead folderHead) {
             TpConfig.Builder config = chosen.applyTo(TpConfig.builder());
+            EmbeddingHead h = head != null ? head : folderHead != null ? folderHead : EmbeddingHead.lastToken();
+            if (pooling != null) {
+                h = h.withPooling(pooling);
+            }
+            config.head(h);
+            if (chosen.isEmbedder()) {
+                // a trained embedder reads its text as its tokenizer expects: the default prompt, no preprocessing
+                String name = h.defaultPromptName();
+                config.prompts(name == null ? PromptSet.prefix("raw", "") : PromptSet.prefix(name, h.prompt(name)));
+                config.maxTokens(h.maxSeqLength());
+            }
             if (vanilla) {
                 // the paper's vanilla baseline reads hidden_states[-1]; an explicit output layer still wins
                 config.outputLayer(OutputLayer.last());
@@ -560,7 +692,7 @@ public final class SentenceEncoder implements AutoCloseable {
          * @throws IllegalArgumentException for inconsistent settings or an output layer outside the model
          */
         public int layersToLoad(int numLayers, Preset presetIfUnset) {
-            return layersToLoad(settings(preset != null ? preset : presetIfUnset), numLayers);
+            return layersToLoad(settings(preset != null ? preset : presetIfUnset, null), numLayers);
         }
 
         private static int numLayers(LayerwiseModelProvider engine, Path dir) {
@@ -584,6 +716,14 @@ public final class SentenceEncoder implements AutoCloseable {
             }
             try (ModelResolver r = b.build()) {
                 return r.resolve(model);
+            }
+        }
+
+        private static Optional<EmbeddingHead> embeddingHead(LayerwiseModelProvider engine, Path dir) {
+            try {
+                return engine.embeddingHead(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
             }
         }
 

@@ -2,8 +2,10 @@ package io.github.tokenprepending.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.tokenprepending.head.EmbeddingHead;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Loads {@link LayerwiseModel}s. Implementations are found with {@link java.util.ServiceLoader}: putting an
@@ -37,6 +39,19 @@ public interface LayerwiseModelProvider {
             throw new IOException(config + ": num_hidden_layers is missing or not a positive integer");
         }
         return layers.intValue();
+    }
+
+    /**
+     * Reads the sentence-transformers head a trained embedder's folder carries ({@code modules.json} and the
+     * modules' files), without loading the model. None by default.
+     *
+     * @param modelDir a checkpoint directory
+     * @return the head, or empty when the folder has no {@code modules.json}
+     * @throws IOException if a module's file is missing or malformed, or the folder holds a model this engine
+     *     cannot run as an embedder (the message says why and what is supported)
+     */
+    default Optional<EmbeddingHead> embeddingHead(Path modelDir) throws IOException {
+        return Optional.empty();
     }
 
     /**

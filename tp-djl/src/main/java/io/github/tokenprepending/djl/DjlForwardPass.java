@@ -241,6 +241,66 @@ final class DjlForwardPass implements ForwardPass {
         }
     }
 
+    /**
+     * The final norm (under {@link #rowsAt}'s rule) runs on all {@code B*T} states through the pooling block, then a
+     * weighted sum over the columns and one division, all on the device; only {@code [B, H]} is copied to the host.
+     */
+    @Override
+    public float[][] meanPooled(int[] from, boolean positionWeighted) {
+        ensureOpen();
+        int b = batch.size();
+        if (from.length != b) {
+            throw new IllegalArgumentException(from.length + " start positions for " + b + " rows");
+        }
+        if (lastColumnOnly) {
+            throw new IllegalStateException("the final layer ran for the last tokens only: a mean needs a plan"
+                    + " without lastTokenOnly");
+        }
+        int t = padded.length();
+        float[] weights = new float[b * t];
+        float[] totals = new float[b];
+        for (int r = 0; r < b; r++) {
+            if (from[r] < skip || from[r] >= batch.length(r)) {
+                throw new IllegalArgumentException("row " + r + ": mean from position " + from[r] + " outside its "
+                        + batch.length(r) + " tokens" + (from[r] < skip ? " or inside the reused prefix of " + skip
+                        : ""));
+            }
+            for (int c = padded.column(r, from[r], skip); c < t; c++) {
+                int position = c - padded.pads()[r] + skip;
+                float w = positionWeighted ? position + 1 : 1;
+                weights[r * t + c] = w;
+                totals[r] += w;
+            }
+        }
+        DjlLayerwiseModel.Constants k = model.constants();
+        boolean norm = done == model.spec().numLayers();
+        int h = model.spec().hiddenSize();
+        try (PtNDArray flat = (PtNDArray) hidden.reshape(b * t, 1, h);
+                PtNDArray zeros = create(new long[b * t], b * t);
+                IValue hv = IValue.from(flat);
+                IValue cv = IValue.from(zeros);
+                IValue out = model.blocks().call(model.blocks().signature("pool.pt").call()
+                        .set("h", hv)
+                        .set("cols", cv)
+                        .set("norm_weight", k.finalNormWeight())
+                        .set("eps", k.eps())
+                        .set("norm", norm ? k.finalNormCode() : k.noNorm()));
+                PtNDArray states = out.toTensor(manager);
+                PtNDArray byRow = (PtNDArray) states.reshape(b, t, h);
+                PtNDArray w = (PtNDArray) manager.create(weights, new Shape(b, t, 1));
+                PtNDArray weighted = (PtNDArray) byRow.mul(w);
+                PtNDArray sum = (PtNDArray) weighted.sum(new int[] {1});
+                PtNDArray total = (PtNDArray) manager.create(totals, new Shape(b, 1));
+                PtNDArray mean = (PtNDArray) sum.div(total)) {
+            float[] values = mean.toFloatArray();
+            float[][] result = new float[b][h];
+            for (int r = 0; r < b; r++) {
+                System.arraycopy(values, r * h, result[r], 0, h);
+            }
+            return result;
+        }
+    }
+
     @Override
     public float[][] pooled() {
         int[] last = new int[batch.size()];
