@@ -113,17 +113,7 @@ public final class SentenceTransformersFolder {
             throw new CheckpointException(modulesFile, "has no Pooling module: cannot tell how tokens become one"
                     + " vector");
         }
-        int maxSeqLength = 0;
-        Path bert = dir.resolve("sentence_bert_config.json");
-        if (Files.isRegularFile(bert)) {
-            JsonNode length = readJson(bert).path("max_seq_length");
-            if (!length.isMissingNode() && !length.isNull()) {
-                if (!length.canConvertToInt() || length.intValue() < 1) {
-                    throw new CheckpointException(bert, "max_seq_length must be a positive integer");
-                }
-                maxSeqLength = length.intValue();
-            }
-        }
+        int maxSeqLength = maxSeqLength(dir);
         Map<String, String> prompts = new LinkedHashMap<>();
         String defaultPrompt = null;
         String similarity = null;
@@ -152,6 +142,31 @@ public final class SentenceTransformersFolder {
         }
         return Optional.of(new EmbeddingHead(pooling, includePrompt, dense, normalize, prompts, defaultPrompt,
                 maxSeqLength, similarity));
+    }
+
+    /**
+     * {@code max_seq_length} of sentence_bert_config.json; without it (the sentence-transformers 6 layout) the
+     * tokenizer's {@code model_max_length}, unless that is transformers' "no limit" placeholder; else 0.
+     */
+    private static int maxSeqLength(Path dir) throws IOException {
+        Path bert = dir.resolve("sentence_bert_config.json");
+        if (Files.isRegularFile(bert)) {
+            JsonNode length = readJson(bert).path("max_seq_length");
+            if (!length.isMissingNode() && !length.isNull()) {
+                if (!length.canConvertToInt() || length.intValue() < 1) {
+                    throw new CheckpointException(bert, "max_seq_length must be a positive integer");
+                }
+                return length.intValue();
+            }
+        }
+        Path tokenizerConfig = dir.resolve("tokenizer_config.json");
+        if (Files.isRegularFile(tokenizerConfig)) {
+            JsonNode length = readJson(tokenizerConfig).path("model_max_length");
+            if (length.isIntegralNumber() && length.canConvertToInt() && length.intValue() > 0) {
+                return length.intValue();
+            }
+        }
+        return 0;
     }
 
     private static Pooling poolingMode(JsonNode c, Path config) throws CheckpointException {

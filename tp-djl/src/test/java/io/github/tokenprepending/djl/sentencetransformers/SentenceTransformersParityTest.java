@@ -8,8 +8,13 @@ import io.github.tokenprepending.djl.sentencetransformers.StModels.Case;
 import io.github.tokenprepending.djl.sentencetransformers.StModels.Golden;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,11 +24,23 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code encode} outputs: the same token ids, vectors within 1e-5 (float32), for every recorded case (default prompt,
  * named prompts, {@code truncate_dim} with and without {@code normalize_embeddings}), whatever the batch.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SentenceTransformersParityTest {
     private static final double TOLERANCE = 1e-5;
 
     @TempDir
     Path tmp;
+    private final Map<String, SentenceEncoder> encoders = new HashMap<>();
+
+    /** One loaded model per folder, shared by the tests (each test uses variants or calls that change nothing). */
+    private SentenceEncoder encoder(String name) {
+        return encoders.computeIfAbsent(name, n -> SentenceEncoder.builder().model(StModels.unpack(n, tmp)).build());
+    }
+
+    @AfterAll
+    void close() {
+        encoders.values().forEach(SentenceEncoder::close);
+    }
 
     static Stream<String> models() {
         return StModels.NAMES.stream().filter(n -> StModels.class.getClassLoader()
@@ -34,8 +51,8 @@ class SentenceTransformersParityTest {
     @MethodSource("models")
     void everyCaseMatchesSentenceTransformers(String name) {
         Golden golden = StModels.golden(name);
-        Path dir = StModels.unpack(name, tmp);
-        try (SentenceEncoder encoder = SentenceEncoder.builder().model(dir).build()) {
+        SentenceEncoder encoder = encoder(name);
+        {
             assertThat(encoder.config().isVanilla()).as("a trained embedder runs without TP by default").isTrue();
             for (Case c : golden.cases()) {
                 try (SentenceEncoder variant = encoder.variant(b -> b.dimensions(c.truncateDim())
@@ -58,16 +75,16 @@ class SentenceTransformersParityTest {
     void resultsDoNotDependOnTheBatch(String name) {
         Golden golden = StModels.golden(name);
         Case c = golden.cases().get(golden.cases().size() > 1 ? 1 : 0);
-        Path dir = StModels.unpack(name, tmp);
-        try (SentenceEncoder encoder = SentenceEncoder.builder().model(dir).build()) {
+        SentenceEncoder encoder = encoder(name);
+        {
             List<float[]> alone = new ArrayList<>();
             for (String s : golden.sentences()) {
                 alone.add(encoder.embed(s, c.promptName()));
             }
             List<String> reversed = new ArrayList<>(golden.sentences());
-            java.util.Collections.reverse(reversed);
+            Collections.reverse(reversed);
             List<float[]> backwards = new ArrayList<>(encoder.embed(reversed, c.promptName()));
-            java.util.Collections.reverse(backwards);
+            Collections.reverse(backwards);
             float[][] expected = c.truncateDim() == 0 && !c.normalize() ? c.embeddings() : null;
             if (expected != null) {
                 assertClose(alone, expected, name + " alone");
