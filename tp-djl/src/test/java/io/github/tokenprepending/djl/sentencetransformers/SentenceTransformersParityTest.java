@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.github.tokenprepending.SentenceEncoder;
 import io.github.tokenprepending.djl.sentencetransformers.StModels.Case;
 import io.github.tokenprepending.djl.sentencetransformers.StModels.Golden;
+import io.github.tokenprepending.head.Pooling;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -91,6 +92,31 @@ class SentenceTransformersParityTest {
                 assertClose(backwards, expected, name + " reversed");
             }
             assertClose(alone, backwards.toArray(new float[0][]), name + " alone vs batched");
+        }
+    }
+
+    /**
+     * The instruction before a query is computed once and reused (the prefix cache applies to a raw-text prompt),
+     * and the vectors stay sentence-transformers'. A mean that includes the prompt reads the prompt's final states,
+     * which the cache does not keep: there every token is computed.
+     */
+    @ParameterizedTest
+    @MethodSource("models")
+    void theInstructionPrefixIsComputedOnce(String name) {
+        Golden golden = StModels.golden(name);
+        Case c = golden.cases().stream().filter(k -> k.promptName() != null && k.truncateDim() == 0
+                && golden.find("default").promptName() == null).findFirst().orElse(golden.cases().get(1));
+        try (SentenceEncoder encoder = encoder(name).variant(b -> b.batchSize(c.batchSize()))) {
+            encoder.resetStats();
+            List<float[]> vectors = encoder.embed(golden.sentences(), c.promptName());
+            boolean readsPrompt = encoder.head().pooling() != Pooling.LAST_TOKEN && encoder.head().includePrompt();
+            if (readsPrompt) {
+                assertThat(encoder.stats().computedTokens()).isEqualTo(encoder.stats().tokens());
+            } else {
+                assertThat(encoder.stats().computedTokens()).as("%s %s: tokens computed", name, c.name())
+                        .isLessThan(encoder.stats().tokens());
+            }
+            assertClose(vectors, c.embeddings(), name + " " + c.name() + " with the prefix cache");
         }
     }
 
