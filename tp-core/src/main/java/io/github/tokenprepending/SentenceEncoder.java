@@ -109,6 +109,21 @@ public final class SentenceEncoder implements AutoCloseable {
     }
 
     /**
+     * Embeds with a named prompt and a per-call Matryoshka size: the first {@code dimensions} components, normalised
+     * after the cut when the encoder normalises (as sentence-transformers' {@code truncate_dim} with
+     * {@code normalize_embeddings}).
+     *
+     * @param sentences the sentences
+     * @param promptName the prompt's name, or null for the default
+     * @param dimensions the components kept, 1..{@link #dimension()}; 0 for {@link #dimension()}
+     * @return one embedding per sentence, in input order
+     * @throws IllegalArgumentException for an unknown prompt name or dimensions above {@link #dimension()}
+     */
+    public List<float[]> embed(List<String> sentences, String promptName, int dimensions) {
+        return encoder.embed(sentences, promptName, dimensions, ProgressListener.none());
+    }
+
+    /**
      * @param sentence a sentence
      * @param promptName the prompt's name, or null for the default
      * @return its embedding

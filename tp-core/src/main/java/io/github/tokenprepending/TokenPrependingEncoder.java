@@ -214,6 +214,25 @@ public final class TokenPrependingEncoder implements AutoCloseable {
      * @throws IllegalStateException if the encoder (or the model) is closed, before or during the call
      */
     public List<float[]> embed(List<String> sentences, String promptName, ProgressListener progress) {
+        return embed(sentences, promptName, 0, progress);
+    }
+
+    /**
+     * @param sentences sentences; empty and whitespace-only ones are embedded too
+     * @param promptName the named prompt ({@link #promptSet(String)}), or null for the default
+     * @param dimensions keep the first N components for this call (then normalised if {@link TpConfig#normalize()}),
+     *     at most {@link #dimension()}; 0 for {@link #dimension()}
+     * @param progress told after every batch
+     * @return one embedding per sentence, in input order
+     * @throws IllegalArgumentException for an unknown prompt name or too many dimensions, or if a sentence cannot
+     *     be tokenized or gives ids outside the model's embedding (the message starts with {@code sentence <index>: })
+     */
+    public List<float[]> embed(List<String> sentences, String promptName, int dimensions, ProgressListener progress) {
+        if (dimensions < 0 || dimensions > dimension) {
+            throw new IllegalArgumentException("dimensions " + dimensions + " outside 1.." + dimension
+                    + " (the model's embeddings have " + dimension + ")");
+        }
+        int keep = dimensions == 0 ? dimension : dimensions;
         Objects.requireNonNull(sentences, "sentences");
         for (int i = 0; i < sentences.size(); i++) {
             if (sentences.get(i) == null) {
@@ -256,7 +275,7 @@ public final class TokenPrependingEncoder implements AutoCloseable {
         }
         List<float[]> out = new ArrayList<>(n);
         for (double[] acc : sum) {
-            out.add(finish(acc, templates.size()));
+            out.add(finish(acc, templates.size(), keep));
         }
         prompts.addAndGet(total);
         return out;
@@ -543,9 +562,9 @@ public final class TokenPrependingEncoder implements AutoCloseable {
     }
 
     /** Averages over prompts, keeps the first {@link TpConfig#dimensions()} components, then normalises if asked. */
-    private float[] finish(double[] sum, int count) {
-        float[] v = new float[dimension];
-        for (int d = 0; d < dimension; d++) {
+    private float[] finish(double[] sum, int count, int keep) {
+        float[] v = new float[keep];
+        for (int d = 0; d < keep; d++) {
             v[d] = (float) (sum[d] / count);
         }
         return config.normalize() ? EmbeddingHead.l2Normalized(v) : v;

@@ -5,12 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
@@ -32,11 +36,22 @@ public final class StModels {
      * @return the folder, {@code *.gz} files decompressed
      */
     public static Path unpack(String name, Path into) {
-        Path source = resource("st-models/" + name);
-        Path target = into.resolve(name);
+        URL url = url("st-models/" + name);
+        if (url.getProtocol().equals("jar")) {
+            try (FileSystem jar = FileSystems.newFileSystem(URI.create(url.toString().substring(0,
+                    url.toString().indexOf("!/"))), Map.of())) {
+                return unpack(jar.getPath("st-models", name), into.resolve(name));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return unpack(resource("st-models/" + name), into.resolve(name));
+    }
+
+    private static Path unpack(Path source, Path target) {
         try (Stream<Path> files = Files.walk(source)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
-                String relative = source.relativize(file).toString();
+                String relative = source.relativize(file).toString().replace('\\', '/');
                 boolean gz = relative.endsWith(".gz");
                 Path out = target.resolve(gz ? relative.substring(0, relative.length() - 3) : relative);
                 Files.createDirectories(out.getParent());
@@ -55,8 +70,8 @@ public final class StModels {
      * @return its golden file
      */
     public static Golden golden(String name) {
-        try {
-            JsonNode root = new ObjectMapper().readTree(resource("st-models/" + name + ".golden.json").toFile());
+        try (InputStream in = url("st-models/" + name + ".golden.json").openStream()) {
+            JsonNode root = new ObjectMapper().readTree(in);
             List<String> sentences = new ArrayList<>();
             root.path("sentences").forEach(s -> sentences.add(s.textValue()));
             List<Case> cases = new ArrayList<>();
@@ -91,11 +106,16 @@ public final class StModels {
         return node.isTextual() ? node.textValue() : null;
     }
 
-    private static Path resource(String name) {
+    private static URL url(String name) {
         URL url = StModels.class.getClassLoader().getResource(name);
         if (url == null) {
             throw new IllegalStateException("test resource " + name + " is missing");
         }
+        return url;
+    }
+
+    private static Path resource(String name) {
+        URL url = url(name);
         try {
             return Path.of(url.toURI());
         } catch (URISyntaxException e) {
