@@ -143,6 +143,15 @@ public final class SentenceEncoder implements AutoCloseable {
         encoder.promptSet(promptName);
     }
 
+    /**
+     * @param promptName a prompt name, or null for the default
+     * @return the prompt set it resolves to (templates and preprocessing)
+     * @throws IllegalArgumentException for an unknown name (the message lists the known ones)
+     */
+    public PromptSet prompts(String promptName) {
+        return encoder.promptSet(promptName);
+    }
+
     /** @return the model's named prompts (from its sentence-transformers folder), in the folder's order */
     public List<String> promptNames() {
         return List.copyOf(encoder.config().head().prompts().keySet());
