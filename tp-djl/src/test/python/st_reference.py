@@ -19,7 +19,6 @@ the repository's tokenizers/ test data and two published npm tokenizer packages 
 The output is deterministic (fixed seeds, fixed gzip mtime) for the same library versions.
 """
 import argparse
-import copy
 import gzip
 import json
 import os
