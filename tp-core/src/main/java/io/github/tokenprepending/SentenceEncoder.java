@@ -643,9 +643,9 @@ public final class SentenceEncoder implements AutoCloseable {
                 throw new IllegalStateException("model(...) is required: a local directory or a HuggingFace id");
             }
             Path dir = instance == null ? resolve() : null;
-            LayerwiseModelProvider engine = instance == null ? chooseProvider(dir) : null;
-            int numLayers = instance == null ? numLayers(engine, dir) : instance.info().numLayers();
-            Optional<EmbeddingHead> folderHead = instance == null ? embeddingHead(engine, dir) : Optional.empty();
+            LayerwiseModelProvider.Checkpoint checkpoint = instance == null ? open(chooseProvider(dir), dir) : null;
+            int numLayers = instance == null ? checkpoint.numLayers() : instance.info().numLayers();
+            Optional<EmbeddingHead> folderHead = instance == null ? checkpoint.embeddingHead() : Optional.empty();
             Optional<Preset> byId = model == null ? Optional.empty() : Presets.forModel(model);
             Preset chosen;
             if (preset != null) {
@@ -665,7 +665,7 @@ public final class SentenceEncoder implements AutoCloseable {
                 throw e;
             }
             LayerwiseModel loaded = instance == null
-                    ? load(engine, dir, options.withLayers(layersToLoad(settings, numLayers))) : instance;
+                    ? load(checkpoint, options.withLayers(layersToLoad(settings, numLayers))) : instance;
             try {
                 TokenPrependingEncoder encoder = new TokenPrependingEncoder(loaded, settings);
                 String id = model != null ? model : loaded.info().family();
@@ -719,9 +719,9 @@ public final class SentenceEncoder implements AutoCloseable {
             return layersToLoad(settings(preset != null ? preset : presetIfUnset, null), numLayers);
         }
 
-        private static int numLayers(LayerwiseModelProvider engine, Path dir) {
+        private static LayerwiseModelProvider.Checkpoint open(LayerwiseModelProvider engine, Path dir) {
             try {
-                return engine.numLayers(dir);
+                return engine.open(dir);
             } catch (IOException e) {
                 throw new UncheckedIOException(e.getMessage(), e);
             }
@@ -743,17 +743,9 @@ public final class SentenceEncoder implements AutoCloseable {
             }
         }
 
-        private static Optional<EmbeddingHead> embeddingHead(LayerwiseModelProvider engine, Path dir) {
+        private static LayerwiseModel load(LayerwiseModelProvider.Checkpoint checkpoint, ModelOptions options) {
             try {
-                return engine.embeddingHead(dir);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e.getMessage(), e);
-            }
-        }
-
-        private static LayerwiseModel load(LayerwiseModelProvider engine, Path dir, ModelOptions options) {
-            try {
-                return engine.load(dir, options);
+                return checkpoint.load(options);
             } catch (IOException e) {
                 throw new UncheckedIOException(e.getMessage(), e);
             }

@@ -1,6 +1,7 @@
 package io.github.tokenprepending.bench;
 
 import io.github.tokenprepending.djl.DjlLayerwiseModel;
+import io.github.tokenprepending.djl.family.Activation;
 import io.github.tokenprepending.djl.family.DecoderSpec;
 import io.github.tokenprepending.djl.family.LlamaLike;
 import io.github.tokenprepending.djl.family.RopeSpec;
@@ -72,6 +73,7 @@ public final class SyntheticModels {
                 .rmsEps(1e-5)
                 .rope(RopeSpec.plain(values.containsKey("rope-theta") ? Double.parseDouble(values.get("rope-theta"))
                         : 10000.0))
+                .activation(Activation.SILU)
                 .bosId(1)
                 .build();
     }

@@ -1,6 +1,5 @@
 package io.github.tokenprepending.cli;
 
-import ai.djl.engine.Engine;
 import io.github.tokenprepending.EncoderSettings;
 import io.github.tokenprepending.InvalidSettingException;
 import io.github.tokenprepending.SentenceEncoder;
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,7 +21,7 @@ import picocli.CommandLine.Spec;
  * The model and Token Prepending options every command takes, listed in their own section of each command's help.
  */
 final class EncoderOptions {
-    private static final Pattern GPU = Pattern.compile("(?:cuda|gpu)(?::(\\d+))?");
+    private static final Pattern DEVICE = Pattern.compile("cpu|(?:cuda|gpu)(?::\\d+)?");
     /** Printed once on stderr by every command that runs without {@code --model}. */
     static final String TOY_MODEL_NOTE = "note: no --model given, running the bundled " + ToyModel.NAME
             + " toy model: it proves the pipeline, but its embeddings mean nothing (--model ID|DIR for a real one)";
@@ -194,27 +192,11 @@ final class EncoderOptions {
         }
     }
 
-    /** A CUDA device asked of a libtorch that has none fails deep in the engine with pages of text: say it first. */
+    /** An unknown device name is a usage error; whether libtorch sees the GPU is the engine's to say, at load. */
     private void checkDevice() {
         String device = settings.device;
-        if (device == null) {
-            return;
-        }
-        String d = device.trim().toLowerCase(Locale.ROOT);
-        if (d.equals("cpu")) {
-            return;
-        }
-        Matcher m = GPU.matcher(d);
-        if (!m.matches()) {
+        if (device != null && !DEVICE.matcher(device.trim().toLowerCase(Locale.ROOT)).matches()) {
             throw usage("unknown --device '" + device + "' (cpu, cuda or cuda:N)");
-        }
-        int index = m.group(1) == null ? 0 : Integer.parseInt(m.group(1));
-        int gpus = Engine.getEngine("PyTorch").getGpuCount();
-        if (index >= gpus) {
-            throw new IllegalStateException("--device " + device + ": libtorch sees " + gpus + " CUDA device"
-                    + (gpus == 1 ? "" : "s") + (gpus == 0 ? " (tp.jar bundles the CPU build of libtorch; for"
-                            + " tp.jar set PYTORCH_LIBRARY_PATH=<libtorch 2.7.1 for CUDA 12.8>/lib PYTORCH_VERSION=2.7.1"
-                            + " PYTORCH_FLAVOR=cu128, see docs/gpu.md)" : ""));
         }
     }
 

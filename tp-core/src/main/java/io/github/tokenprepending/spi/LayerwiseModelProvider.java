@@ -24,34 +24,33 @@ public interface LayerwiseModelProvider {
     boolean supports(Path modelDir);
 
     /**
-     * Reads how many decoder layers a checkpoint has, without loading it, so that a caller can resolve its output
-     * layer (the paper's {@code -2} counts from the end) and load only the layers that run. By default
-     * {@code num_hidden_layers} of config.json.
+     * Reads a checkpoint's configuration once, without loading weights, and hands back what it read: enough for a
+     * caller to resolve its output layer (the paper's {@code -2} counts from the end) and load only the layers that
+     * run, with no second read of the directory. By default {@code num_hidden_layers} of config.json, then
+     * {@link #load(Path, ModelOptions)}.
      *
      * @param modelDir a checkpoint directory in HuggingFace layout
-     * @return the decoder layers L
+     * @return the checkpoint, ready to load
      * @throws IOException if config.json is missing, malformed or has no positive {@code num_hidden_layers}
      */
-    default int numLayers(Path modelDir) throws IOException {
+    default Checkpoint open(Path modelDir) throws IOException {
         Path config = modelDir.resolve("config.json");
         JsonNode layers = new ObjectMapper().readTree(config.toFile()).path("num_hidden_layers");
         if (!layers.canConvertToInt() || layers.intValue() < 1) {
             throw new IOException(config + ": num_hidden_layers is missing or not a positive integer");
         }
-        return layers.intValue();
-    }
+        int numLayers = layers.intValue();
+        return new Checkpoint() {
+            @Override
+            public int numLayers() {
+                return numLayers;
+            }
 
-    /**
-     * Reads the sentence-transformers head a trained embedder's folder carries ({@code modules.json} and the
-     * modules' files), without loading the model. None by default.
-     *
-     * @param modelDir a checkpoint directory
-     * @return the head, or empty when the folder has no {@code modules.json}
-     * @throws IOException if a module's file is missing or malformed, or the folder holds a model this engine
-     *     cannot run as an embedder (the message says why and what is supported)
-     */
-    default Optional<EmbeddingHead> embeddingHead(Path modelDir) throws IOException {
-        return Optional.empty();
+            @Override
+            public LayerwiseModel load(ModelOptions options) throws IOException {
+                return LayerwiseModelProvider.this.load(modelDir, options);
+            }
+        };
     }
 
     /**
@@ -63,4 +62,27 @@ public interface LayerwiseModelProvider {
      * @throws IOException when a file is missing or malformed; the message names the file
      */
     LayerwiseModel load(Path modelDir, ModelOptions options) throws IOException;
+
+    /** A checkpoint whose configuration a provider has read ({@link #open}). */
+    interface Checkpoint {
+        /** @return the decoder layers L */
+        int numLayers();
+
+        /**
+         * @return the sentence-transformers head a trained embedder's folder carries ({@code modules.json} and the
+         *     modules' files), or empty for a plain checkpoint (the default)
+         */
+        default Optional<EmbeddingHead> embeddingHead() {
+            return Optional.empty();
+        }
+
+        /**
+         * Loads the checkpoint with what {@link #open} read.
+         *
+         * @param options device, dtype, weights dtype, placeholder vector, layers to load
+         * @return the model; close it
+         * @throws IOException when a file is missing or malformed; the message names the file
+         */
+        LayerwiseModel load(ModelOptions options) throws IOException;
+    }
 }

@@ -46,7 +46,7 @@ final class DjlForwardPass implements ForwardPass {
         this.skip = plan.prefixLength();
         model.acquirePass();
         try {
-            this.scope = new NativeScope(model.manager());
+            this.scope = new NativeScope(model.weights().manager());
         } catch (RuntimeException e) {
             model.releasePass();
             throw e;
@@ -77,10 +77,10 @@ final class DjlForwardPass implements ForwardPass {
                 int pst = batch.placeholderIndex(r);
                 pstColumns[r] = pst < 0 ? -1 : padded.column(r, pst, skip);
             }
-            IValue[] tables = model.rope().tables(skip == 0 ? t : s);
-            DjlLayerwiseModel.Constants k = model.constants();
+            IValue[] tables = model.weights().rope().tables(skip == 0 ? t : s);
+            DjlLayerwiseModel.Constants k = model.weights().constants();
             placeholderColumns = own(IValue.from(create(pstColumns, b)));
-            BlockContract.Call prepare = model.blocks().signature("prepare.pt").call()
+            BlockContract.Call prepare = model.weights().blocks().signature("prepare.pt").call()
                     .set("ids", own(IValue.from(create(padded.ids(), b, t))))
                     .set("embed_weight", k.embedding())
                     .set("pst_cols", placeholderColumns)
@@ -92,7 +92,7 @@ final class DjlForwardPass implements ForwardPass {
                     .set("sin_table", tables[1])
                     .set("embed_scale", k.embedScale())
                     .set("window", k.window());
-            try (IValue out = model.blocks().call(prepare)) {
+            try (IValue out = model.weights().blocks().call(prepare)) {
                 IValue[] parts = out.toIValueTuple();
                 hidden = parts[0].toTensor(manager);
                 cos = own(IValue.from(parts[1].toTensor(manager)));
@@ -145,10 +145,10 @@ final class DjlForwardPass implements ForwardPass {
                     + " layers");
         }
         LayerBlock block = model.block();
-        DjlLayerwiseModel.Constants k = model.constants();
+        DjlLayerwiseModel.Constants k = model.weights().constants();
         boolean last = plan.lastTokenOnly() && layer == plan.layers() - 1;
         try (IValue h = IValue.from(hidden)) {
-            BlockContract.Call call = model.layerSignature().call()
+            BlockContract.Call call = model.weights().layerSignature().call()
                     .set("h", h)
                     .set("cos", cos)
                     .set("sin", sin)
@@ -161,14 +161,14 @@ final class DjlForwardPass implements ForwardPass {
                     .set("replace", pending ? k.yes() : k.no())
                     .set("last_only", last ? k.yes() : k.no())
                     .set("act", k.activation());
-            List<String> slots = model.layerSignature().weights();
-            IValue[] weights = model.layerWeights(layer);
+            List<String> slots = model.weights().layerSignature().weights();
+            IValue[] weights = model.weights().layerWeights(layer);
             for (int w = 0; w < weights.length; w++) {
                 call.set(slots.get(w), weights[w]);
             }
-            model.layerExtras(layer).forEach(call::set);
+            model.weights().layerExtras(layer).forEach(call::set);
             PtNDArray[] keysAndValues = null;
-            try (IValue out = model.blocks().call(call)) {
+            try (IValue out = model.weights().blocks().call(call)) {
                 IValue[] parts = out.toIValueTuple();
                 PtNDArray next = parts[0].toTensor(manager);
                 if (keepKeys) {
@@ -219,18 +219,11 @@ final class DjlForwardPass implements ForwardPass {
                 cols[r] = padded.column(r, pos, skip);
             }
         }
-        DjlLayerwiseModel.Constants k = model.constants();
-        boolean norm = done == model.spec().numLayers();
         int h = model.spec().hiddenSize();
         try (PtNDArray colArray = create(cols, b);
                 IValue hv = IValue.from(hidden);
                 IValue cv = IValue.from(colArray);
-                IValue out = model.blocks().call(model.blocks().signature("pool.pt").call()
-                        .set("h", hv)
-                        .set("cols", cv)
-                        .set("norm_weight", k.finalNormWeight())
-                        .set("eps", k.eps())
-                        .set("norm", norm ? k.finalNormCode() : k.noNorm()));
+                IValue out = pool(hv, cv);
                 PtNDArray rows = out.toTensor(manager)) {
             float[] flat = rows.toFloatArray();
             float[][] result = new float[b][h];
@@ -272,19 +265,12 @@ final class DjlForwardPass implements ForwardPass {
                 totals[r] += w;
             }
         }
-        DjlLayerwiseModel.Constants k = model.constants();
-        boolean norm = done == model.spec().numLayers();
         int h = model.spec().hiddenSize();
         try (PtNDArray flat = (PtNDArray) hidden.reshape(b * t, 1, h);
                 PtNDArray zeros = create(new long[b * t], b * t);
                 IValue hv = IValue.from(flat);
                 IValue cv = IValue.from(zeros);
-                IValue out = model.blocks().call(model.blocks().signature("pool.pt").call()
-                        .set("h", hv)
-                        .set("cols", cv)
-                        .set("norm_weight", k.finalNormWeight())
-                        .set("eps", k.eps())
-                        .set("norm", norm ? k.finalNormCode() : k.noNorm()));
+                IValue out = pool(hv, cv);
                 PtNDArray states = out.toTensor(manager);
                 PtNDArray byRow = (PtNDArray) states.reshape(b, t, h);
                 PtNDArray w = (PtNDArray) manager.create(weights, new Shape(b, t, 1));
@@ -299,6 +285,18 @@ final class DjlForwardPass implements ForwardPass {
             }
             return result;
         }
+    }
+
+    /** One column per row of {@code h} as float32, through the final norm once every layer has run (pool.pt). */
+    private IValue pool(IValue h, IValue cols) {
+        DjlLayerwiseModel.Constants k = model.weights().constants();
+        boolean norm = done == model.spec().numLayers();
+        return model.weights().blocks().call(model.weights().blocks().signature("pool.pt").call()
+                .set("h", h)
+                .set("cols", cols)
+                .set("norm_weight", k.finalNormWeight())
+                .set("eps", k.eps())
+                .set("norm", norm ? k.finalNormCode() : k.noNorm()));
     }
 
     @Override

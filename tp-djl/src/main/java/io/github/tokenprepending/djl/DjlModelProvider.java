@@ -1,5 +1,6 @@
 package io.github.tokenprepending.djl;
 
+import io.github.tokenprepending.djl.family.Architecture;
 import io.github.tokenprepending.djl.sentencetransformers.SentenceTransformersFolder;
 import io.github.tokenprepending.djl.sentencetransformers.SupportedModels;
 import io.github.tokenprepending.head.EmbeddingHead;
@@ -35,21 +36,33 @@ public final class DjlModelProvider implements LayerwiseModelProvider {
         }
     }
 
+    /** Reads config.json once: the architecture it hands back is what {@link Checkpoint#load} loads. */
     @Override
-    public int numLayers(Path modelDir) throws IOException {
+    public Checkpoint open(Path modelDir) throws IOException {
         SupportedModels.check(modelDir);
-        return DjlModels.spec(modelDir).numLayers();
-    }
+        Architecture architecture = DjlModels.architecture(modelDir);
+        Optional<EmbeddingHead> head = SentenceTransformersFolder.read(modelDir);
+        return new Checkpoint() {
+            @Override
+            public int numLayers() {
+                return architecture.spec().numLayers();
+            }
 
-    @Override
-    public Optional<EmbeddingHead> embeddingHead(Path modelDir) throws IOException {
-        return SentenceTransformersFolder.read(modelDir);
+            @Override
+            public Optional<EmbeddingHead> embeddingHead() {
+                return head;
+            }
+
+            @Override
+            public LayerwiseModel load(ModelOptions options) throws IOException {
+                DjlRuntime.setThreads(options.effectiveThreads());
+                return DjlModels.load(modelDir, architecture, options);
+            }
+        };
     }
 
     @Override
     public LayerwiseModel load(Path modelDir, ModelOptions options) throws IOException {
-        SupportedModels.check(modelDir);
-        DjlRuntime.setThreads(options.effectiveThreads());
-        return DjlModels.load(modelDir, options);
+        return open(modelDir).load(options);
     }
 }

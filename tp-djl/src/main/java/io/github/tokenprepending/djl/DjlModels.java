@@ -1,9 +1,7 @@
 package io.github.tokenprepending.djl;
 
-import io.github.tokenprepending.djl.checkpoint.CheckpointException;
 import io.github.tokenprepending.djl.checkpoint.HfConfig;
 import io.github.tokenprepending.djl.family.Architecture;
-import io.github.tokenprepending.djl.family.DecoderSpec;
 import io.github.tokenprepending.djl.family.ModelFamilies;
 import io.github.tokenprepending.djl.family.ModelFamily;
 import io.github.tokenprepending.djl.tokenizer.HfTextTokenizer;
@@ -23,12 +21,7 @@ public final class DjlModels {
      * @throws IOException if config.json is missing or malformed, or its {@code model_type} is unsupported
      */
     public static ModelFamily family(Path dir) throws IOException {
-        HfConfig config = HfConfig.read(dir);
-        try {
-            return ModelFamilies.forModelType(config.modelType());
-        } catch (IllegalArgumentException e) {
-            throw new CheckpointException(config.path(), e.getMessage());
-        }
+        return ModelFamilies.forConfig(HfConfig.read(dir));
     }
 
     /**
@@ -36,8 +29,8 @@ public final class DjlModels {
      * @return its architecture, from config.json alone (nothing is loaded)
      * @throws IOException if config.json is missing, malformed or names an unsupported family
      */
-    public static DecoderSpec spec(Path dir) throws IOException {
-        return ModelFamilies.architecture(HfConfig.read(dir)).spec();
+    public static Architecture architecture(Path dir) throws IOException {
+        return ModelFamilies.architecture(HfConfig.read(dir));
     }
 
     /**
@@ -50,7 +43,21 @@ public final class DjlModels {
      * @throws IOException naming the file and the problem
      */
     public static DjlLayerwiseModel load(Path dir, ModelOptions options) throws IOException {
-        Architecture architecture = ModelFamilies.architecture(HfConfig.read(dir));
+        return load(dir, architecture(dir), options);
+    }
+
+    /**
+     * Loads a checkpoint directory whose config.json was read already ({@link #architecture(Path)}), with its own
+     * tokenizer.
+     *
+     * @param dir the checkpoint directory
+     * @param architecture what its family read from config.json
+     * @param options device, dtype, weights dtype, layers to load, placeholder vector
+     * @return the model
+     * @throws IOException naming the file and the problem
+     */
+    public static DjlLayerwiseModel load(Path dir, Architecture architecture, ModelOptions options)
+            throws IOException {
         return load(dir, architecture, HfTextTokenizer.load(dir), options);
     }
 
@@ -66,7 +73,7 @@ public final class DjlModels {
     public static DjlLayerwiseModel load(Path dir, TextTokenizer tokenizer, ModelOptions options) throws IOException {
         Architecture architecture;
         try {
-            architecture = ModelFamilies.architecture(HfConfig.read(dir));
+            architecture = architecture(dir);
         } catch (IOException | RuntimeException e) {
             tokenizer.close();
             throw e;

@@ -23,7 +23,7 @@ final class DjlPrefixCache implements PrefixCache {
         this.owner = owner;
         this.ids = ids.clone();
         this.layers = layers;
-        this.scope = new NativeScope(owner.manager());
+        this.scope = new NativeScope(owner.weights().manager());
         this.keys = new IValue[layers];
         this.values = new IValue[layers];
     }

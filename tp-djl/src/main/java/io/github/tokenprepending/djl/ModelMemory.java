@@ -103,15 +103,15 @@ record ModelMemory(long weightBytes, long workingBytes, long bytesPerLayer) {
     /**
      * Fails when the model will not fit, naming what would make it fit.
      *
+     * @param available bytes free where the model goes ({@link #available}), or -1 where unknown
      * @throws IllegalStateException with the estimate, the memory available and the options that would help
      */
     static void check(Architecture architecture, int layers, DType weights, DType compute, Device device,
-            Predicate<String> present) {
+            Predicate<String> present, long available) {
         if ("false".equalsIgnoreCase(System.getProperty(SKIP_PROPERTY))) {
             return;
         }
         DecoderSpec spec = architecture.spec();
-        long available = available(device);
         ModelMemory need = estimate(architecture, layers, weights, compute, present);
         if (available < 0 || need.totalBytes() <= available) {
             return;

@@ -10,6 +10,7 @@ import io.github.tokenprepending.SentenceEncoder;
 import io.github.tokenprepending.TpRange;
 import io.github.tokenprepending.conformance.HashingTokenizer;
 import io.github.tokenprepending.djl.checkpoint.TensorDtype;
+import io.github.tokenprepending.djl.family.Activation;
 import io.github.tokenprepending.djl.family.Architecture;
 import io.github.tokenprepending.djl.family.DecoderSpec;
 import io.github.tokenprepending.djl.family.LlamaLike;
@@ -135,7 +136,7 @@ class LoadOnlyWhatRunsTest {
     private static Architecture llama(int hidden, int layers, int heads, int intermediate) {
         DecoderSpec spec = DecoderSpec.builder().modelType("llama").hiddenSize(hidden).numLayers(layers)
                 .numHeads(heads).numKvHeads(heads).headDim(hidden / heads).intermediateSize(intermediate)
-                .vocabSize(32001).maxPositions(4096).rmsEps(1e-5).rope(RopeSpec.plain(10000.0)).bosId(1).build();
+                .vocabSize(32001).maxPositions(4096).rmsEps(1e-5).rope(RopeSpec.plain(10000.0)).activation(Activation.SILU).bosId(1).build();
         return LlamaLike.architecture("llama", spec, LlamaLike.block(0), false);
     }
 
@@ -156,11 +157,6 @@ class LoadOnlyWhatRunsTest {
         @Override
         public boolean supports(Path modelDir) {
             return djl.supports(modelDir);
-        }
-
-        @Override
-        public int numLayers(Path modelDir) throws IOException {
-            return djl.numLayers(modelDir);
         }
 
         @Override

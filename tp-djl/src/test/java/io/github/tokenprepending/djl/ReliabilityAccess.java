@@ -24,6 +24,6 @@ public final class ReliabilityAccess {
      * @return its base NDManager (weights, blocks, rope tables; passes and prefix caches are sub-managers)
      */
     public static NDManager manager(DjlLayerwiseModel model) {
-        return model.manager();
+        return model.weights().manager();
     }
 }

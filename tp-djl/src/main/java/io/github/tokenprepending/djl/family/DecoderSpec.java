@@ -3,138 +3,60 @@ package io.github.tokenprepending.djl.family;
 import java.util.Objects;
 
 /**
- * The architecture numbers every family shares, read from a checkpoint's config.json by its {@link ModelFamily}.
- * Built by name through {@link #builder()}; family-specific settings (biases, soft-caps, windows) stay with the
+ * The architecture numbers every family shares, read from a checkpoint's config.json by its {@link ModelFamily}
+ * (usually through {@link CommonConfig#spec}). Family-specific settings (biases, soft-caps, windows) stay with the
  * family's {@link Architecture}.
+ *
+ * @param modelType config.json's {@code model_type}
+ * @param hiddenSize H
+ * @param numLayers L, the decoder layers
+ * @param numHeads query heads
+ * @param numKvHeads key/value heads (GQA when fewer than query heads)
+ * @param headDim d, the head dimension
+ * @param intermediateSize the MLP width
+ * @param vocabSize embedding rows
+ * @param maxPositions {@code max_position_embeddings}
+ * @param rmsEps the RMSNorm epsilon
+ * @param rope rotary embedding settings
+ * @param activation the MLP activation
+ * @param embedScale the multiplier of the embeddings (Gemma2: sqrt(H), else 1)
+ * @param bosId config.json's begin-of-sequence id, or -1
  */
-public final class DecoderSpec {
-    private final String modelType;
-    private final int hiddenSize;
-    private final int numLayers;
-    private final int numHeads;
-    private final int numKvHeads;
-    private final int headDim;
-    private final int intermediateSize;
-    private final int vocabSize;
-    private final int maxPositions;
-    private final double rmsEps;
-    private final RopeSpec rope;
-    private final Activation activation;
-    private final double embedScale;
-    private final int bosId;
+public record DecoderSpec(String modelType, int hiddenSize, int numLayers, int numHeads, int numKvHeads, int headDim,
+        int intermediateSize, int vocabSize, int maxPositions, double rmsEps, RopeSpec rope, Activation activation,
+        double embedScale, int bosId) {
 
-    private DecoderSpec(Builder b) {
-        if (b.modelType == null || b.modelType.isBlank()) {
+    /**
+     * @throws IllegalArgumentException naming the inconsistency
+     */
+    public DecoderSpec {
+        if (modelType == null || modelType.isBlank()) {
             throw new IllegalArgumentException("model_type is required");
         }
-        if (b.hiddenSize < 1 || b.numLayers < 1 || b.numHeads < 1 || b.intermediateSize < 1 || b.vocabSize < 1
-                || b.maxPositions < 1) {
-            throw new IllegalArgumentException("sizes must be positive: hidden " + b.hiddenSize + ", layers "
-                    + b.numLayers + ", heads " + b.numHeads + ", intermediate " + b.intermediateSize + ", vocab "
-                    + b.vocabSize + ", max positions " + b.maxPositions);
+        if (hiddenSize < 1 || numLayers < 1 || numHeads < 1 || intermediateSize < 1 || vocabSize < 1
+                || maxPositions < 1) {
+            throw new IllegalArgumentException("sizes must be positive: hidden " + hiddenSize + ", layers "
+                    + numLayers + ", heads " + numHeads + ", intermediate " + intermediateSize + ", vocab "
+                    + vocabSize + ", max positions " + maxPositions);
         }
-        int kvHeads = b.numKvHeads == 0 ? b.numHeads : b.numKvHeads;
-        int headDim = b.headDim == 0 && b.hiddenSize % b.numHeads == 0 ? b.hiddenSize / b.numHeads : b.headDim;
-        if (kvHeads < 1 || b.numHeads % kvHeads != 0) {
-            throw new IllegalArgumentException("num_attention_heads " + b.numHeads
-                    + " is not a multiple of num_key_value_heads " + kvHeads);
+        if (numKvHeads < 1 || numHeads % numKvHeads != 0) {
+            throw new IllegalArgumentException("num_attention_heads " + numHeads
+                    + " is not a multiple of num_key_value_heads " + numKvHeads);
         }
         if (headDim < 2 || headDim % 2 != 0) {
             throw new IllegalArgumentException("head_dim " + headDim + " must be even and at least 2 for rotary"
                     + " embeddings");
         }
-        if (!(b.rmsEps > 0) || !(b.embedScale > 0)) {
+        if (!(rmsEps > 0) || !(embedScale > 0)) {
             throw new IllegalArgumentException("rms_norm_eps and the embedding scale must be positive");
         }
-        this.modelType = b.modelType;
-        this.hiddenSize = b.hiddenSize;
-        this.numLayers = b.numLayers;
-        this.numHeads = b.numHeads;
-        this.numKvHeads = kvHeads;
-        this.headDim = headDim;
-        this.intermediateSize = b.intermediateSize;
-        this.vocabSize = b.vocabSize;
-        this.maxPositions = b.maxPositions;
-        this.rmsEps = b.rmsEps;
-        this.rope = Objects.requireNonNull(b.rope, "rope");
-        this.activation = Objects.requireNonNull(b.activation, "activation");
-        this.embedScale = b.embedScale;
-        this.bosId = b.bosId;
+        Objects.requireNonNull(rope, "rope");
+        Objects.requireNonNull(activation, "activation");
     }
 
-    /** @return a builder: rope 10000 plain, SiLU, eps 1e-6, embedding scale 1, kv heads = heads, no BOS */
+    /** @return a builder; every setting but the embedding scale (1) and the BOS id (-1) must be set */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /** @return config.json's {@code model_type} */
-    public String modelType() {
-        return modelType;
-    }
-
-    /** @return H */
-    public int hiddenSize() {
-        return hiddenSize;
-    }
-
-    /** @return L, the decoder layers */
-    public int numLayers() {
-        return numLayers;
-    }
-
-    /** @return query heads */
-    public int numHeads() {
-        return numHeads;
-    }
-
-    /** @return key/value heads (GQA when fewer than query heads) */
-    public int numKvHeads() {
-        return numKvHeads;
-    }
-
-    /** @return d, the head dimension */
-    public int headDim() {
-        return headDim;
-    }
-
-    /** @return the MLP width */
-    public int intermediateSize() {
-        return intermediateSize;
-    }
-
-    /** @return embedding rows */
-    public int vocabSize() {
-        return vocabSize;
-    }
-
-    /** @return {@code max_position_embeddings} */
-    public int maxPositions() {
-        return maxPositions;
-    }
-
-    /** @return the RMSNorm epsilon */
-    public double rmsEps() {
-        return rmsEps;
-    }
-
-    /** @return rotary embedding settings */
-    public RopeSpec rope() {
-        return rope;
-    }
-
-    /** @return the MLP activation */
-    public Activation activation() {
-        return activation;
-    }
-
-    /** @return the multiplier of the embeddings (Gemma2: sqrt(H), else 1) */
-    public double embedScale() {
-        return embedScale;
-    }
-
-    /** @return config.json's begin-of-sequence id, or -1 */
-    public int bosId() {
-        return bosId;
     }
 
     @Override
@@ -144,7 +66,10 @@ public final class DecoderSpec {
                 + vocabSize + "]";
     }
 
-    /** Named settings of a {@link DecoderSpec}; sizes have no defaults and must be set. */
+    /**
+     * Named settings of a {@link DecoderSpec}. Only the embedding scale (1) and the BOS id (none) have defaults:
+     * config.json's defaults are {@link CommonConfig}'s.
+     */
     public static final class Builder {
         private String modelType;
         private int hiddenSize;
@@ -154,10 +79,10 @@ public final class DecoderSpec {
         private int headDim;
         private int intermediateSize;
         private int vocabSize;
-        private int maxPositions = 2048;
-        private double rmsEps = 1e-6;
-        private RopeSpec rope = RopeSpec.plain(10000.0);
-        private Activation activation = Activation.SILU;
+        private int maxPositions;
+        private double rmsEps;
+        private RopeSpec rope;
+        private Activation activation;
         private double embedScale = 1.0;
         private int bosId = -1;
 
@@ -188,13 +113,13 @@ public final class DecoderSpec {
             return this;
         }
 
-        /** @param v key/value heads (default: query heads) @return this */
+        /** @param v key/value heads @return this */
         public Builder numKvHeads(int v) {
             numKvHeads = v;
             return this;
         }
 
-        /** @param v head dimension (default: hidden / heads) @return this */
+        /** @param v head dimension @return this */
         public Builder headDim(int v) {
             headDim = v;
             return this;
@@ -212,25 +137,25 @@ public final class DecoderSpec {
             return this;
         }
 
-        /** @param v {@code max_position_embeddings} (default 2048) @return this */
+        /** @param v {@code max_position_embeddings} @return this */
         public Builder maxPositions(int v) {
             maxPositions = v;
             return this;
         }
 
-        /** @param v RMSNorm epsilon (default 1e-6) @return this */
+        /** @param v RMSNorm epsilon @return this */
         public Builder rmsEps(double v) {
             rmsEps = v;
             return this;
         }
 
-        /** @param v rotary settings (default: plain, base 10000) @return this */
+        /** @param v rotary settings @return this */
         public Builder rope(RopeSpec v) {
             rope = v;
             return this;
         }
 
-        /** @param v MLP activation (default SiLU) @return this */
+        /** @param v MLP activation @return this */
         public Builder activation(Activation v) {
             activation = v;
             return this;
@@ -253,7 +178,8 @@ public final class DecoderSpec {
          * @throws IllegalArgumentException naming the inconsistency
          */
         public DecoderSpec build() {
-            return new DecoderSpec(this);
+            return new DecoderSpec(modelType, hiddenSize, numLayers, numHeads, numKvHeads, headDim, intermediateSize,
+                    vocabSize, maxPositions, rmsEps, rope, activation, embedScale, bosId);
         }
     }
 }

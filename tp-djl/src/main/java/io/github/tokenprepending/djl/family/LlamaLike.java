@@ -19,15 +19,14 @@ public final class LlamaLike {
     /**
      * @param config config.json
      * @param defaultMaxPositions the family's {@code max_position_embeddings} default
-     * @return a builder with model_type, sizes, head_dim ({@code head_dim} or hidden/heads), eps, rope
-     *     ({@code rope_theta} default 10000, {@code rope_scaling}), {@code hidden_act} (default silu) and BOS set
+     * @return a builder with {@link CommonConfig#spec}'s settings and {@code hidden_act} (default silu)
      * @throws CheckpointException naming the field that is missing or malformed
+     * @throws IllegalArgumentException for an unsupported RoPE scaling or a head_dim that cannot be derived
      */
     public static DecoderSpec.Builder spec(HfConfig config, int defaultMaxPositions) throws CheckpointException {
-        return HfSpecs.common(config, defaultMaxPositions)
-                .headDim(config.headDim())
-                .rope(HfSpecs.rope(config, 10000.0))
-                .activation(HfSpecs.activation(config, "hidden_act", config.hiddenAct(), "silu"));
+        CommonConfig common = CommonConfig.of(config);
+        return common.spec(defaultMaxPositions)
+                .activation(CommonConfig.activation(config, "hidden_act", common.hiddenAct(), "silu"));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.github.tokenprepending.djl.family;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.github.tokenprepending.djl.checkpoint.CheckpointException;
 import io.github.tokenprepending.djl.checkpoint.HfConfig;
 import java.util.ArrayList;
@@ -35,6 +36,29 @@ public final class ModelFamilies {
     }
 
     /**
+     * @param config config.json
+     * @return the family that runs its {@code model_type}
+     * @throws CheckpointException naming config.json and the missing, malformed or unsupported type
+     */
+    public static ModelFamily forConfig(HfConfig config) throws CheckpointException {
+        String modelType = config.bind(ModelType.class).modelType();
+        try {
+            return forModelType(modelType);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(config.path(), e.getMessage());
+        }
+    }
+
+    /** config.json's {@code model_type} alone, so that an unsupported type is named before other fields are read. */
+    private record ModelType(@JsonProperty("model_type") String modelType) {
+        ModelType {
+            if (modelType == null) {
+                throw new IllegalArgumentException("required field 'model_type' is missing");
+            }
+        }
+    }
+
+    /**
      * Picks the family of a config.json and lets it read the architecture.
      *
      * @param config config.json
@@ -42,12 +66,7 @@ public final class ModelFamilies {
      * @throws CheckpointException naming config.json and the unsupported type or bad field
      */
     public static Architecture architecture(HfConfig config) throws CheckpointException {
-        ModelFamily family;
-        try {
-            family = forModelType(config.modelType());
-        } catch (IllegalArgumentException e) {
-            throw new CheckpointException(config.path(), e.getMessage());
-        }
+        ModelFamily family = forConfig(config);
         try {
             return family.architecture(config);
         } catch (IllegalArgumentException e) {

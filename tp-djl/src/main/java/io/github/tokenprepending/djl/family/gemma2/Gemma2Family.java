@@ -4,15 +4,14 @@ import io.github.tokenprepending.djl.checkpoint.CheckpointException;
 import io.github.tokenprepending.djl.checkpoint.HfConfig;
 import io.github.tokenprepending.djl.family.Architecture;
 import io.github.tokenprepending.djl.family.BlockInput;
+import io.github.tokenprepending.djl.family.CommonConfig;
 import io.github.tokenprepending.djl.family.DecoderSpec;
-import io.github.tokenprepending.djl.family.HfSpecs;
 import io.github.tokenprepending.djl.family.LayerBlock;
 import io.github.tokenprepending.djl.family.LayerTensors;
 import io.github.tokenprepending.djl.family.ModelFamily;
 import io.github.tokenprepending.djl.family.RopeSpec;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -36,12 +35,13 @@ public final class Gemma2Family implements ModelFamily {
     @Override
     public Architecture architecture(HfConfig config) throws CheckpointException {
         Gemma2Config own = config.bind(Gemma2Config.class);
-        DecoderSpec spec = HfSpecs.common(config, 8192)
+        CommonConfig common = CommonConfig.of(config);
+        DecoderSpec spec = common.spec(8192)
                 .headDim(own.headDimOrDefault())
-                .rope(RopeSpec.plain(config.ropeTheta()))
-                .activation(HfSpecs.activation(config, "hidden_activation",
-                        Optional.ofNullable(own.hiddenActivation()), "gelu_pytorch_tanh"))
-                .embedScale(Math.sqrt(config.hiddenSize()))
+                .rope(RopeSpec.plain(common.theta()))
+                .activation(CommonConfig.activation(config, "hidden_activation", own.hiddenActivation(),
+                        "gelu_pytorch_tanh"))
+                .embedScale(Math.sqrt(common.hiddenSize()))
                 .build();
         return new Gemma2(spec, new Block(own.window(), own.attentionScale(), own.softcap()));
     }

@@ -3,6 +3,7 @@ package io.github.tokenprepending.djl.family.qwen2;
 import io.github.tokenprepending.djl.checkpoint.CheckpointException;
 import io.github.tokenprepending.djl.checkpoint.HfConfig;
 import io.github.tokenprepending.djl.family.Architecture;
+import io.github.tokenprepending.djl.family.CommonConfig;
 import io.github.tokenprepending.djl.family.DecoderSpec;
 import io.github.tokenprepending.djl.family.LlamaLike;
 import io.github.tokenprepending.djl.family.ModelFamily;
@@ -28,8 +29,9 @@ public final class Qwen2Family implements ModelFamily {
     @Override
     public Architecture architecture(HfConfig config) throws CheckpointException {
         Qwen2Config own = config.bind(Qwen2Config.class);
+        CommonConfig common = CommonConfig.of(config);
         DecoderSpec spec = LlamaLike.spec(config, 32768)
-                .headDim(config.hiddenSize() / config.numAttentionHeads())
+                .headDim(common.hiddenSize() / common.numAttentionHeads())
                 .build();
         return LlamaLike.architecture(name(), spec, LlamaLike.block(own.window()), true);
     }

@@ -1,0 +1,111 @@
+package io.github.tokenprepending.djl;
+
+import ai.djl.Device;
+import io.github.tokenprepending.DType;
+import io.github.tokenprepending.djl.checkpoint.TensorDtype;
+import io.github.tokenprepending.djl.family.Architecture;
+import io.github.tokenprepending.djl.family.DecoderSpec;
+import io.github.tokenprepending.spi.ModelOptions;
+import java.io.IOException;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a load will put where, decided before anything native is allocated: the device, how many decoder layers, the
+ * compute dtype and the dtype the weight matrices stay in. Pure: the GPU count, the CPU's bf16 support and the memory
+ * available are arguments, so every rule here is testable without libtorch. A new weights format (say int8) is a new
+ * {@link #weightsDtype()} value: its default rule lives in {@link #defaultWeightsDtype}, its size in
+ * {@link ModelMemory}, its device tensors in {@link DeviceWeights}.
+ *
+ * @param device where the weights go
+ * @param layers the decoder layers to load (the first ones)
+ * @param dtype the compute dtype
+ * @param weightsDtype the dtype of the weight matrices and the embedding (norms and biases take the compute dtype)
+ */
+public record LoadPlan(Device device, int layers, DType dtype, DType weightsDtype) {
+    private static final Logger LOG = LoggerFactory.getLogger(LoadPlan.class);
+
+    /**
+     * Applies the defaults: every layer; bfloat16 compute on a GPU, float32 on a CPU; weights in the compute dtype
+     * when that is 16-bit, else as stored (see {@link #defaultWeightsDtype}).
+     *
+     * @param architecture what the family read from config.json
+     * @param options the caller's device, dtype, weights dtype and layers
+     * @param storedEmbedding how the checkpoint stores its embedding (the weights dtype default follows it); read
+     *     only when no weights dtype is asked for
+     * @param gpuCount the GPUs the engine sees
+     * @param fastBf16 whether this CPU has native bfloat16 products (only for advice in the log)
+     * @return the plan
+     * @throws IllegalArgumentException for a GPU the engine does not see, or more layers than the model has
+     * @throws IOException if the stored dtype cannot be read
+     */
+    public static LoadPlan of(Architecture architecture, ModelOptions options, StoredDtype storedEmbedding,
+            int gpuCount, boolean fastBf16) throws IOException {
+        Device device = Devices.parse(options.device());
+        if (device.isGpu() && device.getDeviceId() >= gpuCount) {
+            throw new IllegalArgumentException("device " + options.device() + " requested, but libtorch sees "
+                    + gpuCount + " CUDA device" + (gpuCount == 1 ? "" : "s") + "; " + DjlRuntime.CUDA_HINT);
+        }
+        DecoderSpec spec = architecture.spec();
+        int layers = options.layers() == ModelOptions.ALL_LAYERS ? spec.numLayers() : options.layers();
+        if (layers > spec.numLayers()) {
+            throw new IllegalArgumentException("cannot load " + layers + " decoder layers of a model with "
+                    + spec.numLayers());
+        }
+        DType dtype = options.dtype() != null ? options.dtype() : device.isGpu() ? DType.BFLOAT16 : DType.FLOAT32;
+        DType weightsDtype = options.weightsDtype() != null ? options.weightsDtype()
+                : defaultWeightsDtype(dtype, storedEmbedding.get());
+        if (!device.isGpu() && dtype == DType.BFLOAT16 && !fastBf16) {
+            LOG.warn("bfloat16 compute on a CPU without AVX512-BF16 or AMX-BF16: products are emulated and"
+                    + " slower than float32; --weights-dtype bf16 with float32 compute saves the same memory");
+        }
+        if (!device.isGpu() && dtype == DType.FLOAT32 && weightsDtype != DType.FLOAT32 && fastBf16) {
+            LOG.info("{} weights under float32 compute are widened product by product; this CPU has {}:"
+                    + " --dtype bf16 computes natively and is several times faster (embeddings then differ from"
+                    + " float32 by ~1e-2 relative)", weightsDtype, CpuFeatures.bf16Support());
+        }
+        return new LoadPlan(device, layers, dtype, weightsDtype);
+    }
+
+    /** How a checkpoint stores a tensor, read on demand. */
+    @FunctionalInterface
+    public interface StoredDtype {
+        /**
+         * @return the stored dtype
+         * @throws IOException if the tensor is missing or malformed
+         */
+        TensorDtype get() throws IOException;
+    }
+
+    /**
+     * The weights dtype when none is asked for: the compute dtype when that is 16-bit; under float32 compute the
+     * checkpoint's own 16-bit dtype (kept as stored, half the memory, converted product by product), else float32.
+     *
+     * @param compute the compute dtype
+     * @param stored how the checkpoint stores its embedding
+     * @return the weights dtype
+     */
+    static DType defaultWeightsDtype(DType compute, TensorDtype stored) {
+        if (compute != DType.FLOAT32) {
+            return compute;
+        }
+        return switch (stored) {
+            case F16 -> DType.FLOAT16;
+            case BF16 -> DType.BFLOAT16;
+            default -> DType.FLOAT32;
+        };
+    }
+
+    /**
+     * Fails when the plan will not fit, naming what would make it fit ({@link ModelMemory#check}).
+     *
+     * @param architecture the architecture the plan was made for
+     * @param present whether the weight source has a tensor
+     * @param availableBytes what the device has free, or -1 where unknown (then nothing is checked)
+     * @throws IllegalStateException with the estimate, the memory available and the options that would help
+     */
+    void checkFits(Architecture architecture, Predicate<String> present, long availableBytes) {
+        ModelMemory.check(architecture, layers, weightsDtype, dtype, device, present, availableBytes);
+    }
+}
