@@ -84,21 +84,14 @@ final class ServeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         SentenceEncoder encoder = synthetic == null ? options.open() : openSynthetic();
-        EmbeddingServer server;
-        try {
-            server = EmbeddingServer.start(encoder, serverOptions);
-        } catch (RuntimeException e) {
-            encoder.close();
-            throw e;
-        }
+        EmbeddingServer server = EmbeddingServer.startOwning(encoder, serverOptions);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("tp serve: shutting down (answering queued requests)");
-            server.close();
-            encoder.close();
+            server.close(); // the path ShutdownTest races: admitted requests answered, then the model closed
         }, "tp-serve-shutdown"));
         String name = synthetic != null ? "synthetic " + synthetic : options.modelName();
         System.err.println("tp serve: " + name + " on " + server.baseUrl() + " (dimension "
-                + encoder.dimension() + "; POST /v1/embeddings, POST /embed, GET /health, GET /info, GET /metrics"
+                + encoder.dimension() + "; " + server.describeRoutes()
                 + (serverOptions.apiKey() == null ? "" : "; API key required") + ")");
         server.awaitShutdown();
         return 0;

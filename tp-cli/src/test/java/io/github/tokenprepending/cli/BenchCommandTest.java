@@ -113,6 +113,31 @@ class BenchCommandTest {
     }
 
     @Test
+    void aModeGivenTwiceIsAUsageError() {
+        // two methods with "full,full,tp,tp" once paired one method's rows with the other's in the ratios
+        Cli.Result r = Cli.run("bench", "--synthetic", SYNTHETIC, "--methods", "prompteol,cot", "--modes",
+                "full,full,tp,tp");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--modes: mode 'full' is given twice");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void modesInAnyOrderAreMeasuredInTheBenchOrder() throws IOException {
+        Path sentences = Files.write(dir.resolve("sentences.txt"), List.of("One sentence.", "Another one."));
+
+        Cli.Result r = Cli.run("bench", "--synthetic", SYNTHETIC, "--modes", "tp-cache,early", "--json",
+                "--sentences", sentences.toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        List<String> modes = new ArrayList<>();
+        new ObjectMapper().readTree(r.out()).get("results").forEach(n -> modes.add(n.get("mode").asText() + "/"
+                + n.get("prefixCache").asBoolean()));
+        assertThat(modes).containsExactly("vanilla/false", "tp/true");
+    }
+
+    @Test
     void unknownMethodIsAUsageError() {
         Cli.Result r = Cli.run("bench", "--synthetic", SYNTHETIC, "--methods", "prompteol,nope");
 

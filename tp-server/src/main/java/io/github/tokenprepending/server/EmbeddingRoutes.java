@@ -2,21 +2,17 @@ package io.github.tokenprepending.server;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.tokenprepending.SentenceEncoder;
 import io.github.tokenprepending.TpConfig;
 import io.github.tokenprepending.server.batch.Batcher;
 import io.github.tokenprepending.spi.ModelInfo;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,9 +21,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
-/** The routes' request parsing, checks and response bodies; the batcher does the embedding. */
+/**
+ * The server's route table and its handlers: each request is read into its API's typed record ({@link OpenAiRequest},
+ * {@link TeiRequest}), sized, handed to the batcher, and answered in its API's shape.
+ */
 final class EmbeddingRoutes {
-    static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String JSON = "application/json";
 
     private final SentenceEncoder encoder;
@@ -35,39 +33,38 @@ final class EmbeddingRoutes {
     private final ServerMetrics metrics;
     private final ServerOptions options;
     private final String modelName;
+    private final Admission admission;
+    private final EmbeddingRequest.Limits limits;
 
     /** Sentences checked and sized: the batcher's token budget and the usage report. */
     private record Job(List<String> sentences, long promptTokens, long sentenceTokens) {
     }
 
     EmbeddingRoutes(SentenceEncoder encoder, Batcher batcher, ServerMetrics metrics, ServerOptions options,
-            String modelName) {
+            String modelName, Admission admission) {
         this.encoder = encoder;
         this.batcher = batcher;
         this.metrics = metrics;
         this.options = options;
         this.modelName = modelName;
+        this.admission = admission;
+        this.limits = new EmbeddingRequest.Limits(options.maxClientBatchSize(), encoder.dimension());
+    }
+
+    /** @return every route the server answers: the one list that registration, metrics and messages derive from */
+    List<Route> table() {
+        return List.of(
+                Route.post("/v1/embeddings", this::openAi),
+                Route.post("/embed", this::tei),
+                new Route(HandlerType.GET, "/health", true, this::health),
+                Route.get("/info", this::info),
+                Route.get("/metrics", this::metrics));
     }
 
     /** {@code POST /v1/embeddings}: OpenAI's request and response. */
     void openAi(Context ctx) {
-        ObjectNode body = readBody(ctx);
-        List<String> inputs = inputs(body, "input");
-        String format = "float";
-        JsonNode f = body.get("encoding_format");
-        if (f != null && !f.isNull()) {
-            if (!f.isTextual() || !(f.asText().equals("float") || f.asText().equals("base64"))) {
-                throw ApiException.validation(422, "encoding_format must be \"float\" or \"base64\", got " + f);
-            }
-            format = f.asText();
-        }
-        JsonNode d = body.get("dimensions");
-        if (d != null && !d.isNull() && !(d.isIntegralNumber() && d.asInt() == encoder.dimension())) {
-            throw ApiException.validation(422, "dimensions: this model gives " + encoder.dimension()
-                    + "-dimensional embeddings only, got " + d);
-        }
-        boolean base64 = format.equals("base64");
-        Job job = prepare(inputs, "input", options.autoTruncate());
+        OpenAiRequest request = OpenAiRequest.parse(JsonBody.read(ctx, options.payloadLimit()), limits);
+        Job job = prepare(request);
         respond(ctx, job, vectors -> json(ctx, g -> {
             g.writeStartObject();
             g.writeStringField("object", "list");
@@ -77,7 +74,7 @@ final class EmbeddingRoutes {
                 g.writeStringField("object", "embedding");
                 g.writeNumberField("index", i);
                 g.writeFieldName("embedding");
-                if (base64) {
+                if (request.base64()) {
                     g.writeString(base64(vectors.get(i)));
                 } else {
                     writeVector(g, vectors.get(i));
@@ -96,18 +93,28 @@ final class EmbeddingRoutes {
 
     /** {@code POST /embed}: TEI's request ({@code inputs}, {@code normalize}, {@code truncate}) and response. */
     void tei(Context ctx) {
-        ObjectNode body = readBody(ctx);
-        List<String> inputs = inputs(body, "inputs");
-        boolean normalize = flag(body, "normalize", true);
-        boolean truncate = flag(body, "truncate", options.autoTruncate());
-        Job job = prepare(inputs, "inputs", truncate);
+        TeiRequest request = TeiRequest.parse(JsonBody.read(ctx, options.payloadLimit()), limits);
+        Job job = prepare(request);
         respond(ctx, job, vectors -> json(ctx, g -> {
             g.writeStartArray();
             for (float[] v : vectors) {
-                writeVector(g, normalize ? normalized(v) : v);
+                writeVector(g, request.normalize() ? normalized(v) : v);
             }
             g.writeEndArray();
         }));
+    }
+
+    /** {@code GET /health}: ok, or 503 once the server is shutting down. */
+    void health(Context ctx) {
+        if (admission.closed()) {
+            throw new ApiException(503, "unhealthy", "the server is shutting down");
+        }
+        ctx.contentType(JSON).result("{\"status\":\"ok\"}");
+    }
+
+    /** {@code GET /metrics}: the Prometheus text format. */
+    void metrics(Context ctx) {
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
     }
 
     /** {@code GET /info}: the served model and its settings. */
@@ -138,106 +145,17 @@ final class EmbeddingRoutes {
         info.put("payload_limit", options.payloadLimit());
         info.put("auto_truncate", options.autoTruncate());
         try {
-            ctx.contentType(JSON).result(MAPPER.writeValueAsBytes(info));
+            ctx.contentType(JSON).result(JsonBody.MAPPER.writeValueAsBytes(info));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private ObjectNode readBody(Context ctx) {
-        long limit = options.payloadLimit();
-        if (ctx.contentLength() > limit) {
-            throw tooLarge(ctx.contentLength());
-        }
-        byte[] bytes;
-        try (InputStream in = ctx.bodyInputStream()) {
-            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-        } catch (IOException e) {
-            throw ApiException.validation(400, "cannot read the request body: " + e.getMessage());
-        }
-        if (bytes.length > limit) {
-            throw tooLarge(-1);
-        }
-        JsonNode node;
-        try {
-            node = MAPPER.readTree(bytes);
-        } catch (IOException e) {
-            throw ApiException.validation(400, "the request body is not valid JSON: " + describe(e));
-        }
-        if (node == null || node.isMissingNode()) {
-            throw ApiException.validation(400, "the request body is empty: send a JSON object");
-        }
-        if (!(node instanceof ObjectNode object)) {
-            throw ApiException.validation(422, "the request body must be a JSON object, got " + node.getNodeType()
-                    .toString().toLowerCase(java.util.Locale.ROOT));
-        }
-        return object;
-    }
-
-    private static String describe(IOException e) {
-        if (e instanceof JsonProcessingException p && p.getLocation() != null) {
-            return p.getOriginalMessage() + " (line " + p.getLocation().getLineNr() + ", column "
-                    + p.getLocation().getColumnNr() + ")";
-        }
-        return String.valueOf(e.getMessage());
-    }
-
-    private ApiException tooLarge(long length) {
-        return new ApiException(413, "validation", "the request body" + (length > 0 ? " (" + length + " bytes)" : "")
-                + " is over the payload limit of " + options.payloadLimit() + " bytes (--payload-limit)");
-    }
-
-    private List<String> inputs(ObjectNode body, String field) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
-            throw ApiException.validation(422, "missing field '" + field + "': a string or an array of strings");
-        }
-        List<String> inputs = new ArrayList<>();
-        if (node.isTextual()) {
-            inputs.add(node.asText());
-        } else if (node.isArray()) {
-            for (int i = 0; i < node.size(); i++) {
-                JsonNode item = node.get(i);
-                if (!item.isTextual()) {
-                    throw ApiException.validation(422, field + "[" + i + "] must be a string, got "
-                            + (item.isArray() || item.isNumber() ? "token ids (not supported: send text)"
-                                    : item.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)));
-                }
-                inputs.add(item.asText());
-            }
-        } else {
-            throw ApiException.validation(422, field + " must be a string or an array of strings, got "
-                    + node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
-        }
-        if (inputs.isEmpty()) {
-            throw new ApiException(400, "empty", field + " is empty: send at least one string");
-        }
-        if (inputs.size() > options.maxClientBatchSize()) {
-            throw ApiException.validation(413, field + " has " + inputs.size() + " items, over the limit of "
-                    + options.maxClientBatchSize() + " per request (--max-client-batch-size)");
-        }
-        for (int i = 0; i < inputs.size(); i++) {
-            if (inputs.get(i).isEmpty()) {
-                throw new ApiException(400, "empty", (node.isArray() ? field + "[" + i + "]" : field)
-                        + " is an empty string");
-            }
-        }
-        return inputs;
-    }
-
-    private static boolean flag(ObjectNode body, String field, boolean fallback) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
-            return fallback;
-        }
-        if (!node.isBoolean()) {
-            throw ApiException.validation(422, field + " must be true or false, got " + node);
-        }
-        return node.asBoolean();
-    }
-
     /** Sizes every input; one over the encoder's token limit is refused unless it may be cut. */
-    private Job prepare(List<String> inputs, String field, boolean truncate) {
+    private Job prepare(EmbeddingRequest request) {
+        List<String> inputs = request.inputs();
+        String field = request.inputField();
+        boolean truncate = request.truncate() != null ? request.truncate() : options.autoTruncate();
         int max = encoder.maxTokens();
         long prompt = 0;
         long sentence = 0;
@@ -247,7 +165,7 @@ final class EmbeddingRoutes {
             if (n > max && !truncate) {
                 throw ApiException.validation(413, (inputs.size() == 1 ? field : field + "[" + i + "]") + " has " + n
                         + " tokens with its prompt, over the limit of " + max + " (--max-tokens); shorten it or"
-                        + " ask for truncation (" + (field.equals("inputs") ? "\"truncate\": true or " : "")
+                        + " ask for truncation (" + (request instanceof TeiRequest ? "\"truncate\": true or " : "")
                         + "--auto-truncate)");
             }
             prompt += Math.min(n, max);
@@ -278,6 +196,9 @@ final class EmbeddingRoutes {
     private static ApiException failed(Throwable failure) {
         Throwable e = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
                 : failure;
+        if (e instanceof Batcher.Rejected r && r.shuttingDown()) {
+            return new ApiException(503, "unhealthy", e.getMessage());
+        }
         if (e instanceof IllegalArgumentException) {
             return ApiException.validation(422, "cannot embed the input: " + e.getMessage());
         }
@@ -293,7 +214,7 @@ final class EmbeddingRoutes {
 
     private static void json(Context ctx, Body body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+        try (JsonGenerator g = JsonBody.MAPPER.getFactory().createGenerator(out)) {
             body.write(g);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

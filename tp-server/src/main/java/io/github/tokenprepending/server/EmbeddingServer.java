@@ -10,9 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,24 +30,27 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>{@link #close()} shuts down gracefully: new requests get 503, admitted ones are answered, then the listener
- * stops. An encoder the server opened itself ({@link #start(EncoderSettings, ServerOptions)}) is closed last.
+ * <p>The routes are one table ({@code EmbeddingRoutes.table()}): registration, the API key check, metrics labels and
+ * the 404 message derive from it. {@link #close()} shuts down gracefully: new requests get 503, admitted ones are
+ * answered, then the listener stops. An encoder the server owns ({@link #start(EncoderSettings, ServerOptions)},
+ * {@link #startOwning}) is closed last.
  */
 public final class EmbeddingServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddingServer.class);
-    private static final Set<String> ROUTES = Set.of("/v1/embeddings", "/embed", "/health", "/info", "/metrics");
     private static final String JSON = "application/json";
+    /** Marks a request that entered through {@link Admission}, so that it leaves once answered. */
+    private static final String ADMITTED = "tp.admitted";
 
     private final SentenceEncoder encoder;
     private final boolean ownsEncoder;
     private final ServerOptions options;
     private final ServerMetrics metrics;
     private final Batcher batcher;
+    private final Admission admission = new Admission();
+    private final List<Route> routes;
     private final Javalin app;
-    private final AtomicInteger inFlight = new AtomicInteger();
     private final Object stopped = new Object();
     private final byte[] keyDigest;
-    private volatile boolean shuttingDown;
     private boolean closed;
 
     private EmbeddingServer(SentenceEncoder encoder, boolean ownsEncoder, ServerOptions options,
@@ -60,7 +64,10 @@ public final class EmbeddingServer implements AutoCloseable {
                 options.maxConcurrentRequests(), metrics);
         metrics.queueDepth(batcher::pending);
         String modelName = options.servedModelName() != null ? options.servedModelName() : encoder.modelId();
-        EmbeddingRoutes routes = new EmbeddingRoutes(encoder, batcher, metrics, options, modelName);
+        this.routes = new EmbeddingRoutes(encoder, batcher, metrics, options, modelName, admission).table();
+        Set<String> paths = routes.stream().map(Route::path).collect(Collectors.toUnmodifiableSet());
+        Set<String> open = routes.stream().filter(Route::open).map(Route::path)
+                .collect(Collectors.toUnmodifiableSet());
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -68,31 +75,30 @@ public final class EmbeddingServer implements AutoCloseable {
             config.jetty.host = options.host();
             config.jetty.port = options.port();
             config.requestLogger.http((ctx, ms) -> {
-                inFlight.decrementAndGet();
                 String path = ctx.path();
-                metrics.request(ROUTES.contains(path) ? path : "other", ctx.statusCode(), (long) (ms * 1e6));
+                metrics.request(paths.contains(path) ? path : "other", ctx.statusCode(), (long) (ms * 1e6));
+                if (ctx.attribute(ADMITTED) != null) {
+                    admission.leave(); // after the answer is written: a shutdown waits for it
+                }
             });
             config.routes.before(ctx -> {
-                inFlight.incrementAndGet();
                 ctx.header("Server", "tp-server");
-                if (ctx.path().equals("/health")) {
+                if (open.contains(ctx.path())) {
                     return;
                 }
-                if (shuttingDown) {
+                if (!admission.enter()) {
                     throw new ApiException(503, "unhealthy", "the server is shutting down");
                 }
+                ctx.attribute(ADMITTED, Boolean.TRUE);
                 checkKey(ctx);
             });
-            config.routes.post("/v1/embeddings", routes::openAi);
-            config.routes.post("/embed", routes::tei);
-            config.routes.get("/info", routes::info);
-            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                    .result(metrics.scrape()));
-            config.routes.get("/health", ctx -> {
-                if (shuttingDown) {
-                    error(ctx, new ApiException(503, "unhealthy", "the server is shutting down"));
-                } else {
-                    ctx.contentType(JSON).result("{\"status\":\"ok\"}");
+            for (Route route : routes) {
+                config.routes.addHttpHandler(route.method(), route.path(), route.handler());
+            }
+            // while shutting down, clients are told not to reuse the connection, whose listener is about to close
+            config.routes.after(ctx -> {
+                if (admission.closed()) {
+                    ctx.header("Connection", "close");
                 }
             });
             config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e));
@@ -105,7 +111,7 @@ public final class EmbeddingServer implements AutoCloseable {
             config.routes.error(404, "*", ctx -> {
                 if (ctx.result() == null || !JSON.equals(ctx.contentType())) {
                     error(ctx, new ApiException(404, "not_found", "no route " + ctx.method() + " " + ctx.path()
-                            + " (routes: POST /v1/embeddings, POST /embed, GET /health, GET /info, GET /metrics)"));
+                            + " (routes: " + describeRoutes() + ")"));
                 }
             });
             config.routes.error(405, "*", ctx -> error(ctx, new ApiException(405, "validation", "method "
@@ -131,6 +137,29 @@ public final class EmbeddingServer implements AutoCloseable {
     }
 
     /**
+     * Starts a server that takes the encoder over: {@link #close()} closes it last, once every admitted request is
+     * answered.
+     *
+     * @param encoder the encoder
+     * @param options how to listen and what to admit
+     * @return the running server
+     */
+    public static EmbeddingServer startOwning(SentenceEncoder encoder, ServerOptions options) {
+        try {
+            return new EmbeddingServer(encoder, true, options, UnaryOperator.identity());
+        } catch (RuntimeException e) {
+            encoder.close();
+            throw e;
+        }
+    }
+
+    /** Like {@link #startOwning(SentenceEncoder, ServerOptions)} with the encoder calls wrapped: for tests. */
+    static EmbeddingServer startOwning(SentenceEncoder encoder, ServerOptions options,
+            UnaryOperator<Batcher.Embedder> around) {
+        return new EmbeddingServer(encoder, true, options, around);
+    }
+
+    /**
      * Opens the encoder the settings describe and starts a server over it; {@link #close()} closes both.
      *
      * @param settings the encoder's settings
@@ -138,13 +167,7 @@ public final class EmbeddingServer implements AutoCloseable {
      * @return the running server
      */
     public static EmbeddingServer start(EncoderSettings settings, ServerOptions options) {
-        SentenceEncoder encoder = settings.open();
-        try {
-            return new EmbeddingServer(encoder, true, options, UnaryOperator.identity());
-        } catch (RuntimeException e) {
-            encoder.close();
-            throw e;
-        }
+        return startOwning(settings.open(), options);
     }
 
     /** @return the port it listens on */
@@ -156,6 +179,11 @@ public final class EmbeddingServer implements AutoCloseable {
     public String baseUrl() {
         String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
         return "http://" + host + ":" + port();
+    }
+
+    /** @return the routes, as {@code POST /v1/embeddings, POST /embed, GET /health, ...} */
+    public String describeRoutes() {
+        return routes.stream().map(Route::toString).collect(Collectors.joining(", "));
     }
 
     /** @return the metrics in the Prometheus text format, as {@code GET /metrics} gives them */
@@ -173,8 +201,12 @@ public final class EmbeddingServer implements AutoCloseable {
     }
 
     /**
-     * Shuts down gracefully: new requests get 503, admitted requests are answered (up to the shutdown timeout), the
-     * listener stops, and an encoder opened by the server is closed.
+     * Shuts down gracefully; a JVM shutdown hook (SIGTERM) runs exactly this. In order: requests not yet admitted get
+     * 503 (with {@code Connection: close}) and {@code /health} turns 503; every request admitted before is answered
+     * as usual (200 when it is valid); then the listener closes (later connections are refused), and an encoder the
+     * server owns is closed. Admission and the stop are atomic with each other, so no request is caught half-way, and
+     * the model is never closed under a request. If admitted requests are still waiting after the shutdown timeout,
+     * those not yet running get 503 and the running batch is finished. A second call waits for the first.
      */
     @Override
     public void close() {
@@ -182,27 +214,20 @@ public final class EmbeddingServer implements AutoCloseable {
             if (closed) {
                 return;
             }
-        }
-        shuttingDown = true;
-        long timeout = options.shutdownTimeoutMillis();
-        long start = System.nanoTime();
-        if (!batcher.drain(timeout)) {
-            LOG.warn("shutdown: {} requests still running after {} ms", batcher.pending(), timeout);
-        }
-        while (inFlight.get() > 0 && (System.nanoTime() - start) / 1_000_000 < timeout) {
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+            long timeout = options.shutdownTimeoutMillis();
+            if (!admission.close(timeout)) {
+                int refused = batcher.refuseQueued("the server is shutting down: this request was still queued"
+                        + " after the shutdown timeout of " + timeout + " ms");
+                LOG.warn("shutdown: requests still running after {} ms; {} queued ones refused", timeout, refused);
+                if (!admission.close(timeout)) {
+                    LOG.warn("shutdown: requests still unanswered after another {} ms; stopping anyway", timeout);
+                }
             }
-        }
-        app.stop();
-        batcher.close();
-        if (ownsEncoder) {
-            encoder.close();
-        }
-        synchronized (stopped) {
+            batcher.close(); // waits for a running batch, if the timeout left one: the model is not closed under it
+            app.stop();
+            if (ownsEncoder) {
+                encoder.close();
+            }
             closed = true;
             stopped.notifyAll();
         }
@@ -236,7 +261,7 @@ public final class EmbeddingServer implements AutoCloseable {
         body.put("error", e.getMessage());
         body.put("error_type", e.type());
         try {
-            ctx.status(e.status()).contentType(JSON).result(EmbeddingRoutes.MAPPER.writeValueAsBytes(body));
+            ctx.status(e.status()).contentType(JSON).result(JsonBody.MAPPER.writeValueAsBytes(body));
         } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
             throw new IllegalStateException(impossible);
         }

@@ -158,7 +158,8 @@ class ErrorsTest {
     void unknownRoutesAnswerJson404() throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v2/nothing"))
                 .header("Authorization", "Bearer " + KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
-        refused(r, 404, "not_found", "/v2/nothing");
+        refused(r, 404, "not_found", "/v2/nothing",
+                "(routes: POST /v1/embeddings, POST /embed, GET /health, GET /info, GET /metrics)");
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -15,8 +16,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * by one, so only a request that fails alone fails.
  *
  * <p>Memory is bounded: at most {@code maxPending} requests are admitted (queued or running); {@link #submit} refuses
- * the next with {@link Rejected}. {@link #close()} refuses new requests, finishes the admitted ones and stops the
- * worker.
+ * the next with {@link Rejected}. A request's slot is freed when its future completes in any way: answered, failed,
+ * or completed or cancelled by the caller (a cancelled request still queued is dropped, never embedded).
+ * {@link #close()} refuses new requests, finishes the admitted ones and stops the worker.
  */
 public final class Batcher implements AutoCloseable {
     private final Embedder embedder;
@@ -72,7 +74,51 @@ public final class Batcher implements AutoCloseable {
         }
     }
 
-    private record Request(List<String> sentences, long tokens, CompletableFuture<List<float[]>> result) {
+    private record Request(List<String> sentences, long tokens, Answer result) {
+    }
+
+    /**
+     * A request's future: whichever way it completes (answered, failed, or completed or cancelled by the caller), its
+     * admission slot is freed first, so that whoever the completion wakes finds the slot free.
+     */
+    private final class Answer extends CompletableFuture<List<float[]>> {
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        Answer() {
+            // a backstop for the ways of completing a future that bypass the overrides below
+            super.whenComplete((vectors, failure) -> release());
+        }
+
+        @Override
+        public boolean complete(List<float[]> value) {
+            release();
+            return super.complete(value);
+        }
+
+        @Override
+        public boolean completeExceptionally(Throwable failure) {
+            release();
+            return super.completeExceptionally(failure);
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            release();
+            return super.cancel(mayInterruptIfRunning);
+        }
+
+        private void release() {
+            if (released.compareAndSet(false, true)) {
+                lock.lock();
+                try {
+                    pending--;
+                    queue.removeIf(r -> r.result() == this); // a cancelled request leaves the queue at once
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
     }
 
     /**
@@ -122,7 +168,7 @@ public final class Batcher implements AutoCloseable {
         if (sentences.isEmpty()) {
             throw new IllegalArgumentException("a request needs at least one sentence");
         }
-        Request r = new Request(List.copyOf(sentences), tokens, new CompletableFuture<>());
+        List<String> copy = List.copyOf(sentences);
         lock.lock();
         try {
             if (closed) {
@@ -132,12 +178,13 @@ public final class Batcher implements AutoCloseable {
                 throw new Rejected("too many requests: " + maxPending + " are queued or running already", false);
             }
             pending++;
+            Request r = new Request(copy, tokens, new Answer());
             queue.addLast(r);
             changed.signalAll();
+            return r.result();
         } finally {
             lock.unlock();
         }
-        return r.result();
     }
 
     /** @return requests admitted and not yet answered (queued or running) */
@@ -169,12 +216,19 @@ public final class Batcher implements AutoCloseable {
         return batch.size();
     }
 
-    /** The head request, then the following ones while they fit the budget (called holding the lock). */
+    /**
+     * The head request, then the following ones while they fit the budget (called holding the lock); requests whose
+     * future completed while they waited (cancelled by the caller) are dropped.
+     */
     private List<Request> takeBatch() {
         List<Request> batch = new ArrayList<>();
         long tokens = 0;
         while (!queue.isEmpty() && batch.size() < maxBatchRequests) {
             Request next = queue.peekFirst();
+            if (next.result().isDone()) {
+                queue.removeFirst();
+                continue;
+            }
             if (!batch.isEmpty() && tokens + next.tokens() > maxBatchTokens) {
                 break;
             }
@@ -239,19 +293,12 @@ public final class Batcher implements AutoCloseable {
     }
 
     /**
-     * Answers a request once: its admission slot is freed first, so a client that sends its next request as soon as
-     * it has this answer is never refused for a slot still held by the answered one.
+     * Answers a request once ({@link Answer} frees its slot first, so a client that sends its next request as soon as
+     * it has this answer is never refused for a slot still held by the answered one).
      */
     private void finish(Request r, List<float[]> vectors, Throwable failure) {
         if (r.result().isDone()) {
             return;
-        }
-        lock.lock();
-        try {
-            pending--;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
         }
         if (failure == null) {
             r.result().complete(vectors);
@@ -277,6 +324,32 @@ public final class Batcher implements AutoCloseable {
             }
             run(batch);
         }
+    }
+
+    /**
+     * Fails every request still queued (not yet running) with a {@link Rejected} whose {@link
+     * Rejected#shuttingDown()} is true: for a shutdown that cannot wait any longer. The running batch, if any, goes
+     * on.
+     *
+     * @param why the message of the failures
+     * @return the number of requests failed
+     */
+    public int refuseQueued(String why) {
+        List<Request> refused;
+        lock.lock();
+        try {
+            refused = new ArrayList<>(queue);
+            queue.clear();
+        } finally {
+            lock.unlock();
+        }
+        int n = 0;
+        for (Request r : refused) {
+            if (r.result().completeExceptionally(new Rejected(why, true))) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /**

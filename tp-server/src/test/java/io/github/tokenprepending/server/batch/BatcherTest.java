@@ -71,6 +71,63 @@ class BatcherTest {
     }
 
     @Test
+    void aCancelledRequestFreesItsSlotAndIsNeverEmbedded() throws Exception {
+        Batcher b = new Batcher(lengths, 100, 100, 1, recording, false);
+        CompletableFuture<List<float[]>> cancelled = b.submit(List.of("cancelled"), 1);
+        assertThatThrownBy(() -> b.submit(List.of("refused"), 1)).isInstanceOf(Batcher.Rejected.class);
+
+        assertThat(cancelled.cancel(false)).isTrue();
+        assertThat(b.pending()).isZero();
+        CompletableFuture<List<float[]>> kept = b.submit(List.of("kept"), 1);
+        assertThat(b.runNextBatch()).isEqualTo(1);
+        assertThat(b.runNextBatch()).isZero();
+        assertThat(calls).containsExactly(List.of("kept"));
+        assertThat(values(kept.get())).containsExactly(4);
+        assertThat(b.pending()).isZero();
+    }
+
+    @Test
+    void aRequestCancelledOrTimedOutWhileRunningFreesItsSlotAtOnce() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch running = new CountDownLatch(1);
+        Batcher.Embedder gated = sentences -> {
+            running.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return lengths.embed(sentences);
+        };
+        try (Batcher b = new Batcher(gated, 100, 1, 1, Batcher.Listener.NONE)) {
+            CompletableFuture<List<float[]>> first = b.submit(List.of("a"), 1);
+            running.await();
+            first.cancel(true);
+            assertThat(b.pending()).isZero();
+            CompletableFuture<List<float[]>> second = b.submit(List.of("bb"), 1)
+                    .orTimeout(10, TimeUnit.MILLISECONDS); // completed by the caller's timer, not the batcher
+            assertThatThrownBy(second::get).hasCauseInstanceOf(java.util.concurrent.TimeoutException.class);
+            assertThat(b.pending()).isZero();
+            release.countDown();
+            CompletableFuture<List<float[]>> third = b.submit(List.of("ccc"), 1);
+            assertThat(values(third.get(5, TimeUnit.SECONDS))).containsExactly(3);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void refuseQueuedFailsTheWaitingRequestsAsAShutdown() throws Exception {
+        Batcher b = new Batcher(lengths, 100, 100, 10, recording, false);
+        CompletableFuture<List<float[]>> queued = b.submit(List.of("a"), 1);
+        assertThat(b.refuseQueued("out of time")).isEqualTo(1);
+        assertThatThrownBy(queued::get).hasCauseInstanceOf(Batcher.Rejected.class).hasMessageContaining("out of time");
+        assertThat(b.pending()).isZero();
+        assertThat(b.runNextBatch()).isZero();
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
     void aRequestOverTheBudgetRunsAloneAndTheRequestLimitCapsABatch() throws Exception {
         Batcher b = new Batcher(lengths, 10, 2, 100, recording, false);
         CompletableFuture<List<float[]>> big = b.submit(List.of("xxxxxxxx"), 50);

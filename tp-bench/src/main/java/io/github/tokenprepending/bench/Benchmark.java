@@ -1,0 +1,186 @@
+package io.github.tokenprepending.bench;
+
+import io.github.tokenprepending.EncodingStats;
+import io.github.tokenprepending.OutputLayer;
+import io.github.tokenprepending.PromptMethod;
+import io.github.tokenprepending.SentenceEncoder;
+import io.github.tokenprepending.TpConfig;
+import io.github.tokenprepending.TpRange;
+import io.github.tokenprepending.djl.DjlRuntime;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The throughput harness behind {@code tp bench}: each prompt method in each {@link BenchMode} over the same
+ * sentences. Per configuration one warm-up pass (its peak memory measured alone), then the timed passes round-robin
+ * over a method's configurations, so that a machine whose speed drifts (shared cores, turbo) affects all of them alike
+ * and their ratios stay fair. A progress line per configuration goes to the progress stream.
+ */
+public final class Benchmark {
+    private final List<PromptMethod> methods;
+    private final List<BenchMode> modes;
+    private final List<String> sentences;
+    private final int passes;
+    private final PrintStream progress;
+
+    /** The model under test, as its caller opened it, with the settings the modes start from. */
+    public record Subject(String name, SentenceEncoder encoder, LoadStats load) implements AutoCloseable {
+        @Override
+        public void close() {
+            encoder.close();
+        }
+    }
+
+    /** Opens the model under test. */
+    @FunctionalInterface
+    public interface Opener {
+        /**
+         * @param fullDepth whether every layer must be loaded ({@link BenchMode#FULL} is measured)
+         * @return the model, its name and how loading went
+         * @throws IOException when the model cannot be read
+         */
+        Subject open(boolean fullDepth) throws IOException;
+    }
+
+    /**
+     * @param methods prompt methods, measured in this order
+     * @param modes modes, each once ({@link BenchMode#parse})
+     * @param sentences the sentences of every pass
+     * @param passes timed passes per configuration, at least 3
+     * @param progress where the progress lines go
+     */
+    public Benchmark(List<PromptMethod> methods, List<BenchMode> modes, List<String> sentences, int passes,
+            PrintStream progress) {
+        if (passes < 3) {
+            throw new IllegalArgumentException("passes must be at least 3, got " + passes);
+        }
+        if (methods.isEmpty() || modes.isEmpty() || sentences.isEmpty()) {
+            throw new IllegalArgumentException("a bench needs methods, modes and sentences");
+        }
+        if (modes.stream().distinct().count() != modes.size()) {
+            throw new IllegalArgumentException("each mode is measured once, got " + modes);
+        }
+        this.methods = List.copyOf(methods);
+        this.modes = modes.stream().sorted().toList();
+        this.sentences = List.copyOf(sentences);
+        this.passes = passes;
+        this.progress = progress;
+    }
+
+    /**
+     * Opens the model, measures every (method, mode), closes the model and probes the per-call overhead.
+     *
+     * @param opener opens the model under test
+     * @return the report
+     * @throws IOException when the model cannot be read
+     */
+    public BenchReport run(Opener opener) throws IOException {
+        List<BenchResult> results = new ArrayList<>();
+        String modelName;
+        LoadStats load;
+        double gflops;
+        try (Subject subject = opener.open(modes.contains(BenchMode.FULL))) {
+            load = subject.load();
+            gflops = DjlRuntime.sgemmGflops(1024, 20);
+            modelName = subject.name();
+            SentenceEncoder encoder = subject.encoder();
+            int layers = encoder.modelInfo().numLayers();
+            TpConfig base = encoder.config();
+            OutputLayer outputLayer = base.outputLayer();
+            TpRange range = base.tp();
+            String early = outputLayer + " (" + outputLayer.layersToRun(layers) + " layers)";
+            String full = "-1 (" + layers + " layers)";
+            progress.printf(Locale.ROOT, "bench: %d method%s x %d mode%s, %d sentences, 1 warm-up + %d timed"
+                    + " passes each%n", methods.size(), methods.size() == 1 ? "" : "s", modes.size(),
+                    modes.size() == 1 ? "" : "s", sentences.size(), passes);
+            Progress counter = new Progress(modes.size() * methods.size());
+            for (PromptMethod method : methods) {
+                List<Config> configs = new ArrayList<>();
+                for (BenchMode mode : modes) {
+                    configs.add(new Config(mode, mode.settings(method, range, outputLayer),
+                            mode == BenchMode.FULL ? full : early));
+                }
+                results.addAll(measure(encoder, method, counter, configs));
+            }
+        }
+        double[] overhead = BenchModels.callOverheadMicros();
+        return new BenchReport(modelName, sentences.size(), passes, DjlRuntime.threads(), gflops, overhead[0],
+                overhead[1], load, results);
+    }
+
+    /** One configuration of a method: its mode, settings and output layer as the table names it. */
+    private record Config(BenchMode mode, java.util.function.Consumer<TpConfig.Builder> settings, String layer) {
+    }
+
+    /** Counts configurations and estimates the time left from the passes so far. */
+    private final class Progress {
+        private final int total;
+        private double warmUpSeconds;
+        private int done;
+
+        Progress(int total) {
+            this.total = total;
+        }
+
+        /** Prints one line once a configuration's warm-up pass ran. */
+        void warmedUp(PromptMethod method, Config config, double seconds) {
+            done++;
+            warmUpSeconds += seconds;
+            // a timed pass costs about a warm-up pass: the warm-ups left, and every configuration's timed passes
+            double perPass = warmUpSeconds / done;
+            double left = perPass * (total - done) + perPass * passes * total;
+            progress.printf(Locale.ROOT, "[%d/%d] %-9s %-7s output layer %-16s cache %-3s warm-up %.1f s;"
+                    + " about %.0f s to go%n", done, total, method.id(), config.mode().kind(), config.layer(),
+                    config.mode().prefixCache() ? "yes" : "no", seconds, left);
+        }
+    }
+
+    private List<BenchResult> measure(SentenceEncoder base, PromptMethod method, Progress counter,
+            List<Config> configs) {
+        List<SentenceEncoder> encoders = new ArrayList<>();
+        try {
+            long[] heap = new long[configs.size()];
+            long[] resident = new long[configs.size()];
+            for (int c = 0; c < configs.size(); c++) {
+                SentenceEncoder encoder = base.variant(configs.get(c).settings());
+                encoders.add(encoder);
+                Memory.resetPeaks();
+                long start = System.nanoTime();
+                encoder.embed(sentences);
+                counter.warmedUp(method, configs.get(c), (System.nanoTime() - start) / 1e9);
+                heap[c] = Memory.peakHeapMb();
+                resident[c] = Memory.peakResidentMb();
+                encoder.resetStats();
+            }
+            double[][] rates = new double[configs.size()][passes];
+            double[] seconds = new double[configs.size()];
+            for (int p = 0; p < passes; p++) {
+                for (int c = 0; c < configs.size(); c++) {
+                    long start = System.nanoTime();
+                    encoders.get(c).embed(sentences);
+                    double s = (System.nanoTime() - start) / 1e9;
+                    seconds[c] += s;
+                    rates[c][p] = sentences.size() / s;
+                }
+            }
+            List<BenchResult> results = new ArrayList<>();
+            for (int c = 0; c < configs.size(); c++) {
+                EncodingStats stats = encoders.get(c).stats();
+                double[] sorted = rates[c].clone();
+                Arrays.sort(sorted);
+                Config config = configs.get(c);
+                results.add(new BenchResult(method.id(), config.mode(), config.layer(), sorted[sorted.length / 2],
+                        sorted[0], sorted[sorted.length - 1], stats.tokens() / seconds[c],
+                        (double) stats.computedTokens() / ((long) passes * sentences.size()),
+                        1000 * seconds[c] / stats.batches(), stats.paddingFraction(), heap[c], resident[c]));
+            }
+            return results;
+        } finally {
+            encoders.forEach(SentenceEncoder::close);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.github.tokenprepending.server;
+
+import java.util.List;
+
+/**
+ * OpenAI's {@code POST /v1/embeddings} request, checked. {@code model} and {@code user} are accepted and ignored (one
+ * model per server). A new field is a component here and its line in {@link #parse}.
+ *
+ * @param input the sentences
+ * @param base64 true for {@code "encoding_format": "base64"} (little-endian float32 bytes), false for floats
+ */
+record OpenAiRequest(List<String> input, boolean base64) implements EmbeddingRequest {
+    private static final String INPUT = "input";
+
+    /**
+     * @param body the request body
+     * @param limits the server's limits and the model's dimension
+     * @return the checked request
+     * @throws ApiException naming the field at fault
+     */
+    static OpenAiRequest parse(JsonBody body, EmbeddingRequest.Limits limits) {
+        List<String> input = body.inputs(INPUT, limits.maxClientBatchSize());
+        String format = body.choice("encoding_format", "float", List.of("float", "base64"));
+        String only = "this model gives " + limits.dimension() + "-dimensional embeddings only";
+        Integer dimensions = body.integer("dimensions", only);
+        if (dimensions != null && dimensions != limits.dimension()) {
+            throw ApiException.validation(422, "dimensions: " + only + ", got " + dimensions);
+        }
+        return new OpenAiRequest(input, format.equals("base64"));
+    }
+
+    @Override
+    public List<String> inputs() {
+        return input;
+    }
+
+    @Override
+    public String inputField() {
+        return INPUT;
+    }
+
+    /** @return null: OpenAI's API has no truncation field, so {@code --auto-truncate} decides */
+    @Override
+    public Boolean truncate() {
+        return null;
+    }
+}
