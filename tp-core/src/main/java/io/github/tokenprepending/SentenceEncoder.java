@@ -254,6 +254,15 @@ public final class SentenceEncoder implements AutoCloseable {
         return encoder.promptLength(sentence);
     }
 
+    /**
+     * @param sentence a sentence
+     * @param promptName the named prompt, or null for the default
+     * @return the length in tokens of its prompt with that named prompt, before truncation to {@link #maxTokens()}
+     */
+    public int promptTokens(String sentence, String promptName) {
+        return encoder.promptLength(sentence, promptName);
+    }
+
     /** @return the most tokens a prompt keeps; longer sentences are cut, the template kept */
     public int maxTokens() {
         return encoder.maxTokens();

@@ -313,9 +313,18 @@ public final class TokenPrependingEncoder implements AutoCloseable {
      * @return the length in tokens of its prompt (the first template's), before truncation
      */
     public int promptLength(String sentence) {
+        return promptLength(sentence, null);
+    }
+
+    /**
+     * @param sentence a sentence
+     * @param promptName the named prompt, or null for the default
+     * @return the length in tokens of its prompt (the first template's), before truncation
+     */
+    public int promptLength(String sentence, String promptName) {
         Objects.requireNonNull(sentence, "sentence");
         ensureOpen();
-        PromptSet set = promptSet(null);
+        PromptSet set = promptSet(promptName);
         PromptTemplate template = templates(set).get(0);
         return model.tokenizer().encode(template.render(set.preprocessor().apply(sentence))).length();
     }
