@@ -1,15 +1,12 @@
 package io.github.tokenprepending;
 
 import io.github.tokenprepending.hub.DownloadListener;
-import io.github.tokenprepending.hub.ModelResolver;
 import io.github.tokenprepending.prompt.PromptSet;
 import io.github.tokenprepending.prompt.PromptTemplate;
 import io.github.tokenprepending.prompt.RenderedPrompt;
 import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.ModelOptions;
 import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,74 +14,169 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Every user-facing encoder option as plain values, and the one place where they are mapped onto
- * {@link SentenceEncoder.Builder}. The command line, the HTTP server, Spring properties and Spark parameters all
- * fill one of these and call {@link #open()}; none of them maps options by itself.
+ * Every user-facing encoder setting, each declared once below as a {@link Setting} (name, kind, default, help, how
+ * it applies to {@link SentenceEncoder.Builder}), and a set of values for them. The command line, the HTTP server,
+ * Spring properties and Spark parameters all derive their options from {@link #ALL}, fill one of these and call
+ * {@link #open()}; none of them maps options by itself.
  *
- * <p>Every component is optional (null: the model's preset or the library's default), spelled as text or numbers
- * so that any configuration system binds it. Serializable, so Spark can ship it to executors. Validation happens
- * in {@link #validate()} (also called by {@link #open()}), before any model is loaded; a bad value throws an
- * {@link InvalidSettingException} naming the component.
+ * <p>Every setting is optional (unset: the model's preset or the library's default). Serializable, so Spark can
+ * ship it to executors. Validation happens in {@link #validate()} (also called by {@link #open()}), before any
+ * model is loaded; a bad value throws an {@link InvalidSettingException} naming the setting.
  *
- * @param model a HuggingFace id or a local checkpoint directory (required by {@link #open()})
- * @param revision a Hub branch, tag or commit (default {@code main})
- * @param offline never contact the Hub (default: {@code HF_HUB_OFFLINE})
- * @param preset a preset name of {@link Presets} or {@code default} (default: chosen from the model id)
- * @param tp Token Prepending range as {@code [start, exit]}: layers start..exit-1 (default: the preset's)
- * @param vanilla no Token Prepending; read at {@code hidden_states[-1]} unless {@code outputLayer} says otherwise
- * @param outputLayer a {@code hidden_states} index ({@code 27}, {@code -1}, {@code -2}) or {@code after:K}
- * @param prompt a method name ({@code prompteol}, {@code cot}, {@code ke}, {@code metaeol}) or a template with
- *     {@code {sentence}} and, for Token Prepending, {@code <PST>} before it
- * @param placeholder the {@code <PST>} input vector: {@code zeros}, {@code gaussian[:SEED]}, {@code token:ID} or
- *     {@code checkpoint}
- * @param device {@code cpu} or {@code cuda:N}
- * @param dtype compute dtype: {@code fp32}, {@code fp16} or {@code bf16}
- * @param batchSize most prompts per batch
- * @param maxBatchTokens most padded tokens per batch
- * @param maxTokens most tokens per prompt; longer sentences are cut, the template kept
- * @param normalize L2-normalise embeddings
- * @param prefixCache reuse the prompt's shared prefix across batches
- * @param threads CPU threads of the engine (process-wide; default: the cores the JVM sees)
- * @param weightsDtype dtype the weight matrices stay in: {@code fp32}, {@code fp16} or {@code bf16} (default: the
- *     compute dtype when 16-bit, else the checkpoint's own 16-bit dtype, else fp32)
+ * <p>Adding a setting: declare it here and add it to {@link #ALL}; use it in the engine through its applier.
  */
-public record EncoderSettings(
-        String model,
-        String revision,
-        Boolean offline,
-        String preset,
-        List<Integer> tp,
-        Boolean vanilla,
-        String outputLayer,
-        String prompt,
-        String placeholder,
-        String device,
-        String dtype,
-        Integer batchSize,
-        Integer maxBatchTokens,
-        Integer maxTokens,
-        Boolean normalize,
-        Boolean prefixCache,
-        Integer threads,
-        String weightsDtype) implements Serializable {
+public final class EncoderSettings implements Serializable {
+    private static final long serialVersionUID = 2L;
 
-    /** The settings' names, in declaration order. */
-    public static final List<String> NAMES = Arrays.stream(EncoderSettings.class.getRecordComponents())
-            .map(java.lang.reflect.RecordComponent::getName).toList();
+    /** A HuggingFace id, a local checkpoint directory or a bundled model's name; required by {@link #open()}. */
+    public static final Setting<String> MODEL = Setting.text("model", "ID|DIR",
+            "HuggingFace model id (looked up in the HF cache, else downloaded), local checkpoint directory, or "
+                    + io.github.tokenprepending.hub.BundledModels.DEMO + " for the bundled demo model",
+            "required", "org/model", (b, v, all) -> b.model(v));
+    /** A Hub branch, tag or commit. */
+    public static final Setting<String> REVISION = Setting.text("revision", "REV", "Hub branch, tag or commit",
+            "main", "v1.0", (b, v, all) -> b.revision(v));
+    /** Never contact the Hub. */
+    public static final Setting<Boolean> OFFLINE = Setting.flag("offline",
+            "never contact the Hub (also HF_HUB_OFFLINE=1)", false, (b, v, all) -> b.offline(v));
+    /** A preset of {@link Presets} or {@code default}. */
+    public static final Setting<String> PRESET = Setting.text("preset", "NAME",
+            "the paper's settings for llama-2-7b, llama-2-13b, llama-3-8b, qwen2-7b or gemma2-9b; qwen3-0.6b .."
+                    + " qwen3-32b (depth rule); or default",
+            "chosen from the model id", "llama-2-7b", (b, v, all) -> b.preset(v));
+    /** The Token Prepending range {@code [start, exit]}: layers start..exit-1. */
+    public static final Setting<List<Integer>> TP = Setting.pair("tp", "START EXIT",
+            "Token Prepending at the inputs of decoder layers START to EXIT-1, counted from 0", "from the preset",
+            "1 7", (b, v, all) -> {
+                if (v.size() != 2 || v.stream().anyMatch(java.util.Objects::isNull)) {
+                    throw new IllegalArgumentException("takes START EXIT, two numbers, got " + v);
+                }
+                b.tp(new TpRange(v.get(0), v.get(1)));
+            });
+    /** No Token Prepending. */
+    public static final Setting<Boolean> VANILLA = Setting.flag("vanilla",
+            "no Token Prepending: the plain prompt, read at hidden_states[-1] unless the output layer says otherwise",
+            false, (b, v, all) -> {
+                if (v && all.get(EncoderSettings.TP) != null) {
+                    throw new IllegalArgumentException("excludes a Token Prepending range (tp "
+                            + all.get(EncoderSettings.TP) + ")");
+                }
+                if (v) {
+                    b.vanilla();
+                }
+            });
+    /** Where embeddings are read. */
+    public static final Setting<String> OUTPUT_LAYER = Setting.text("outputLayer", "K",
+            "where embeddings are read: a hidden_states index as in the paper (27, -1, -2) or after:K for the output"
+                    + " of layer K",
+            "from the preset", "-2", (b, v, all) -> b.outputLayer(OutputLayer.parse(v)));
+    /** A prompt method or a template. */
+    public static final Setting<String> PROMPT = Setting.text("prompt", "METHOD|TEMPLATE",
+            "prompteol, cot, ke or metaeol, or a template with {sentence} where the sentence goes and <PST> before"
+                    + " it, e.g. 'This sentence: <PST> \"{sentence}\" means in one word:\"'",
+            "from the preset", "cot",
+            (b, v, all) -> b.prompts(prompts(v, !Boolean.TRUE.equals(all.get(EncoderSettings.VANILLA)))));
+    /** The {@code <PST>} input vector. */
+    public static final Setting<String> PLACEHOLDER = Setting.text("placeholder", "INIT",
+            "<PST> input vector: zeros, gaussian, gaussian:SEED, token:ID or checkpoint", "zeros", "gaussian:7",
+            (b, v, all) -> b.placeholder(PlaceholderInit.parse(v)));
+    /** Normalise embeddings. */
+    public static final Setting<Boolean> NORMALIZE = Setting.flag("normalize", "L2-normalise embeddings", false,
+            (b, v, all) -> b.normalize(v));
+    /** The device. */
+    public static final Setting<String> DEVICE = Setting.text("device", "DEV",
+            "cpu or cuda:N (needs libtorch 2.7.1 for CUDA 12.8 through PYTORCH_LIBRARY_PATH: the bundled one is for"
+                    + " CPUs, see docs/gpu.md)",
+            "cpu", "cuda:1", (b, v, all) -> b.device(v));
+    /** The compute dtype. */
+    public static final Setting<String> DTYPE = Setting.text("dtype", "T", "compute dtype: fp32, fp16 or bf16",
+            "fp32 on CPU, bf16 on GPU", "bf16", (b, v, all) -> b.dtype(DType.parse(v)));
+    /** Most prompts per batch. */
+    public static final Setting<Integer> BATCH_SIZE = Setting.number("batchSize", "most prompts per batch", "32",
+            "8", (b, v, all) -> b.batchSize(atLeast(v, 1)));
+    /** Most padded tokens per batch. */
+    public static final Setting<Integer> MAX_BATCH_TOKENS = Setting.number("maxBatchTokens",
+            "most padded tokens per batch", "8192", "512", (b, v, all) -> b.maxBatchTokens(atLeast(v, 1)));
+    /** Most tokens per prompt. */
+    public static final Setting<Integer> MAX_TOKENS = Setting.number("maxTokens",
+            "most tokens per prompt; longer sentences are cut, the template kept", "the model's limit", "40",
+            (b, v, all) -> b.maxTokens(atLeast(v, 1)));
+    /** Reuse the prompt's shared prefix. */
+    public static final Setting<Boolean> PREFIX_CACHE = Setting.flag("prefixCache",
+            "reuse the prompt's shared prefix across batches instead of recomputing it in every batch", true,
+            (b, v, all) -> b.prefixCache(v));
+    /** CPU threads of the engine. */
+    public static final Setting<Integer> THREADS = Setting.number("threads",
+            "CPU threads of libtorch, process-wide", "the cores the JVM sees", "2",
+            (b, v, all) -> b.threads(atLeast(v, 1)));
+    /** The dtype the weight matrices stay in. */
+    public static final Setting<String> WEIGHTS_DTYPE = Setting.text("weightsDtype", "T",
+            "dtype the weight matrices stay in: fp32, fp16 or bf16, converted to the compute dtype per product",
+            "the compute dtype when 16-bit, else the checkpoint's own 16-bit dtype, else fp32", "fp16",
+            (b, v, all) -> b.weightsDtype(DType.parse(v)));
 
-    /** Copies the TP range (so the record stays immutable and serializable). */
-    public EncoderSettings {
-        tp = tp == null ? null : Collections.unmodifiableList(new ArrayList<>(tp));
+    /** Every setting, in the order front ends list them. */
+    public static final List<Setting<?>> ALL = List.of(MODEL, REVISION, OFFLINE, PRESET, TP, VANILLA, OUTPUT_LAYER,
+            PROMPT, PLACEHOLDER, NORMALIZE, DEVICE, DTYPE, BATCH_SIZE, MAX_BATCH_TOKENS, MAX_TOKENS, PREFIX_CACHE,
+            THREADS, WEIGHTS_DTYPE);
+
+    /** The settings' names in camel case, in the order of {@link #ALL}. */
+    public static final List<String> NAMES = ALL.stream().map(Setting::name).toList();
+
+    /** The values that are set, by setting name, in the order of {@link #ALL}. */
+    private final LinkedHashMap<String, Object> values;
+
+    private EncoderSettings(Map<String, Object> set) {
+        LinkedHashMap<String, Object> ordered = new LinkedHashMap<>();
+        for (Setting<?> s : ALL) {
+            Object v = set.get(s.name());
+            if (v != null) {
+                ordered.put(s.name(), v);
+            }
+        }
+        this.values = ordered;
     }
 
     /** @return a builder with every setting unset */
     public static Builder builder() {
-        return new Builder();
+        return new Builder(Map.of());
     }
 
     /** @return a builder holding these settings */
     public Builder toBuilder() {
-        return new Builder(this);
+        return new Builder(values);
+    }
+
+    /**
+     * @param setting a setting
+     * @param <T> its type
+     * @return its value, or null when unset
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T get(Setting<T> setting) {
+        return (T) values.get(setting.name());
+    }
+
+    /** @return the model setting, or null */
+    public String model() {
+        return get(MODEL);
+    }
+
+    /**
+     * @param name a setting's name in camel or kebab case, any letter case ({@code maxBatchTokens},
+     *     {@code max-batch-tokens}, {@code MAXBATCHTOKENS} as an environment variable gives it)
+     * @return the setting
+     * @throws InvalidSettingException for an unknown name, naming it and the known ones
+     */
+    public static Setting<?> byName(String name) {
+        String key = Setting.canonical(name.trim());
+        for (Setting<?> s : ALL) {
+            if (Setting.canonical(s.name()).equals(key)) {
+                return s;
+            }
+        }
+        throw new InvalidSettingException(name, "is not an encoder setting (known: " + String.join(", ", NAMES)
+                + ")", null);
     }
 
     /**
@@ -99,7 +191,8 @@ public record EncoderSettings(
     }
 
     /**
-     * Resolves the model (local directory, HF cache, else a download) and loads it with these settings.
+     * Resolves the model (a bundled model's name, a local directory, the HF cache, else a download) and loads it
+     * with these settings.
      *
      * @return the encoder; close it
      * @throws InvalidSettingException for a bad or missing setting, before anything is loaded
@@ -128,25 +221,16 @@ public record EncoderSettings(
      * @return the encoder; close it
      */
     public SentenceEncoder open(DownloadListener downloads, Consumer<SentenceEncoder.Builder> more) {
-        if (model == null || model.isBlank()) {
-            throw new InvalidSettingException("model", "is required: a HuggingFace id or a local checkpoint"
-                    + " directory", null);
+        if (model() == null || model().isBlank()) {
+            throw new InvalidSettingException(MODEL.name(), "is required: a HuggingFace id, a local checkpoint"
+                    + " directory or " + io.github.tokenprepending.hub.BundledModels.DEMO, null);
         }
-        SentenceEncoder.Builder b = applyTo(SentenceEncoder.builder()).model(model);
-        ModelResolver.Builder resolver = ModelResolver.builder();
+        SentenceEncoder.Builder b = applyTo(SentenceEncoder.builder());
         if (downloads != null) {
-            resolver.listener(downloads);
-        }
-        if (Boolean.TRUE.equals(offline)) {
-            resolver.offline(true);
-        }
-        if (revision != null) {
-            resolver.revision(revision);
+            b.downloadListener(downloads);
         }
         more.accept(b);
-        try (ModelResolver r = resolver.build()) {
-            return b.resolver(r).build();
-        }
+        return b.build();
     }
 
     /**
@@ -172,191 +256,61 @@ public record EncoderSettings(
      * @throws InvalidSettingException for a malformed value
      */
     public ModelOptions modelOptions() {
-        ModelOptions options = ModelOptions.defaults();
-        if (device != null) {
-            options = options.withDevice(device);
-        }
-        if (dtype != null) {
-            options = options.withDtype(parse("dtype", dtype, DType::parse));
-        }
-        if (placeholder != null) {
-            options = options.withPlaceholder(parse("placeholder", placeholder, PlaceholderInit::parse));
-        }
-        if (threads != null) {
-            if (threads < 1) {
-                throw new InvalidSettingException("threads", "must be at least 1, got " + threads, null);
-            }
-            options = options.withThreads(threads);
-        }
-        if (weightsDtype != null) {
-            options = options.withWeightsDtype(parse("weightsDtype", weightsDtype, DType::parse));
-        }
-        return options;
+        return applyTo(SentenceEncoder.builder()).modelOptions();
     }
 
     /**
-     * Applies every setting but the model and where it comes from (the one mapping of options to the builder).
+     * Applies every setting that is set to {@code b}, each through its declaration (the one mapping of settings to
+     * the builder).
      *
      * @param b the builder
      * @return {@code b}
      * @throws InvalidSettingException naming the first bad setting
      */
     public SentenceEncoder.Builder applyTo(SentenceEncoder.Builder b) {
-        ModelOptions options = modelOptions();
-        b.device(options.device()).dtype(options.dtype()).placeholder(options.placeholder())
-                .threads(options.threads()).weightsDtype(options.weightsDtype());
-        if (preset != null) {
-            Preset chosen = parse("preset", preset,
-                    name -> name.equalsIgnoreCase("default") ? null : Presets.byName(name));
-            b.preset(chosen);
-        }
-        boolean plain = Boolean.TRUE.equals(vanilla);
-        if (plain && tp != null) {
-            throw new InvalidSettingException("vanilla", "excludes a Token Prepending range (tp " + tp + ")", null);
-        }
-        if (prompt != null) {
-            b.prompts(prompts(prompt, !plain));
-        }
-        if (plain) {
-            b.vanilla();
-        }
-        if (tp != null) {
-            if (tp.size() != 2 || tp.contains(null)) {
-                throw new InvalidSettingException("tp", "takes START EXIT, two numbers, got " + tp, null);
+        b.settings(this);
+        for (Setting<?> s : ALL) {
+            Object v = values.get(s.name());
+            if (v != null) {
+                s.applyTo(b, v, this);
             }
-            b.tp(parse("tp", tp, r -> new TpRange(r.get(0), r.get(1))));
-        }
-        if (outputLayer != null) {
-            b.outputLayer(parse("outputLayer", outputLayer, OutputLayer::parse));
-        }
-        if (batchSize != null) {
-            b.batchSize(atLeast("batchSize", batchSize, 1));
-        }
-        if (maxBatchTokens != null) {
-            b.maxBatchTokens(atLeast("maxBatchTokens", maxBatchTokens, 1));
-        }
-        if (maxTokens != null) {
-            b.maxTokens(atLeast("maxTokens", maxTokens, 1));
-        }
-        if (normalize != null) {
-            b.normalize(normalize);
-        }
-        if (prefixCache != null) {
-            b.prefixCache(prefixCache);
         }
         return b;
     }
 
     /**
-     * @return the settings that are set, by component name, for reports and {@code /info}-style endpoints
+     * @return the settings that are set, by name in camel case, for reports and {@code /info}-style endpoints
      */
     public Map<String, Object> asMap() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        put(out, "model", model);
-        put(out, "revision", revision);
-        put(out, "offline", offline);
-        put(out, "preset", preset);
-        put(out, "tp", tp);
-        put(out, "vanilla", vanilla);
-        put(out, "outputLayer", outputLayer);
-        put(out, "prompt", prompt);
-        put(out, "placeholder", placeholder);
-        put(out, "device", device);
-        put(out, "dtype", dtype);
-        put(out, "batchSize", batchSize);
-        put(out, "maxBatchTokens", maxBatchTokens);
-        put(out, "maxTokens", maxTokens);
-        put(out, "normalize", normalize);
-        put(out, "prefixCache", prefixCache);
-        put(out, "threads", threads);
-        put(out, "weightsDtype", weightsDtype);
-        return out;
+        return Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
 
     /**
-     * Reads settings from text values keyed by component name, in camel case ({@code maxBatchTokens}) or kebab case
+     * Reads settings from text values keyed by setting name, in camel case ({@code maxBatchTokens}) or kebab case
      * ({@code max-batch-tokens}), as job arguments, ML parameters and property files give them; {@code tp} is
      * {@code "START EXIT"} or {@code "START,EXIT"}. The inverse of {@link #toTextMap()}.
      *
-     * @param values text values; null or blank values count as unset
+     * @param text text values; null or blank values count as unset
      * @return the settings (not yet validated)
      * @throws InvalidSettingException for an unknown key (naming it and the known ones) or a malformed number or
      *     boolean
      */
-    public static EncoderSettings fromTextMap(Map<String, String> values) {
+    public static EncoderSettings fromTextMap(Map<String, String> text) {
         Builder b = builder();
-        for (Map.Entry<String, String> e : values.entrySet()) {
-            String key = camel(e.getKey().trim());
-            String v = e.getValue() == null || e.getValue().isBlank() ? null : e.getValue().trim();
-            switch (key) {
-                case "model" -> b.model(v);
-                case "revision" -> b.revision(v);
-                case "offline" -> b.offline(bool(key, v));
-                case "preset" -> b.preset(v);
-                case "tp" -> b.tp(v == null ? null : Arrays.stream(v.split("[\\s,]+"))
-                        .map(n -> integer(key, n)).toList());
-                case "vanilla" -> b.vanilla(bool(key, v));
-                case "outputLayer" -> b.outputLayer(v);
-                case "prompt" -> b.prompt(v);
-                case "placeholder" -> b.placeholder(v);
-                case "device" -> b.device(v);
-                case "dtype" -> b.dtype(v);
-                case "batchSize" -> b.batchSize(integer(key, v));
-                case "maxBatchTokens" -> b.maxBatchTokens(integer(key, v));
-                case "maxTokens" -> b.maxTokens(integer(key, v));
-                case "normalize" -> b.normalize(bool(key, v));
-                case "prefixCache" -> b.prefixCache(bool(key, v));
-                case "threads" -> b.threads(integer(key, v));
-                case "weightsDtype" -> b.weightsDtype(v);
-                default -> throw new InvalidSettingException(e.getKey(), "is not an encoder setting (known: "
-                        + String.join(", ", NAMES) + ")", null);
-            }
+        for (Map.Entry<String, String> e : text.entrySet()) {
+            Setting<?> s = byName(e.getKey());
+            b.values.put(s.name(), s.parse(e.getValue()));
         }
         return b.build();
     }
 
     /**
-     * @return the settings that are set, as text keyed by component name; {@link #fromTextMap} reads it back
+     * @return the settings that are set, as text keyed by name in camel case; {@link #fromTextMap} reads it back
      */
     public Map<String, String> toTextMap() {
         Map<String, String> out = new LinkedHashMap<>();
-        asMap().forEach((k, v) -> out.put(k, k.equals("tp") ? tp.get(0) + "," + tp.get(1) : String.valueOf(v)));
+        values.forEach((k, v) -> out.put(k, byName(k).format(v)));
         return out;
-    }
-
-    private static String camel(String key) {
-        StringBuilder s = new StringBuilder();
-        boolean up = false;
-        for (char c : key.toCharArray()) {
-            if (c == '-' || c == '_' || c == '.') {
-                up = true;
-            } else {
-                s.append(up ? Character.toUpperCase(c) : c);
-                up = false;
-            }
-        }
-        return s.toString();
-    }
-
-    private static Integer integer(String key, String v) {
-        if (v == null) {
-            return null;
-        }
-        try {
-            return Integer.valueOf(v);
-        } catch (NumberFormatException e) {
-            throw new InvalidSettingException(key, "expects a whole number, got '" + v + "'", e);
-        }
-    }
-
-    private static Boolean bool(String key, String v) {
-        if (v == null) {
-            return null;
-        }
-        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
-            return Boolean.valueOf(v);
-        }
-        throw new InvalidSettingException(key, "expects true or false, got '" + v + "'", null);
     }
 
     /**
@@ -388,15 +342,9 @@ public record EncoderSettings(
                 + "\" means in one word:\"'), got: " + prompt, null);
     }
 
-    private static void put(Map<String, Object> out, String name, Object value) {
-        if (value != null) {
-            out.put(name, value);
-        }
-    }
-
-    private static int atLeast(String setting, int value, int min) {
+    private static int atLeast(int value, int min) {
         if (value < min) {
-            throw new InvalidSettingException(setting, "must be at least " + min + ", got " + value, null);
+            throw new IllegalArgumentException("must be at least " + min + ", got " + value);
         }
         return value;
     }
@@ -411,85 +359,72 @@ public record EncoderSettings(
         }
     }
 
-    /** Builds {@link EncoderSettings}; every setter takes null for "unset". */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EncoderSettings other && values.equals(other.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "EncoderSettings" + values;
+    }
+
+    /**
+     * Builds {@link EncoderSettings}: {@link #set} takes any setting; the named methods are shortcuts for the
+     * common ones. Every setter takes null for "unset".
+     */
     public static final class Builder {
-        private String model;
-        private String revision;
-        private Boolean offline;
-        private String preset;
-        private List<Integer> tp;
-        private Boolean vanilla;
-        private String outputLayer;
-        private String prompt;
-        private String placeholder;
-        private String device;
-        private String dtype;
-        private Integer batchSize;
-        private Integer maxBatchTokens;
-        private Integer maxTokens;
-        private Boolean normalize;
-        private Boolean prefixCache;
-        private Integer threads;
-        private String weightsDtype;
+        private final Map<String, Object> values;
 
-        private Builder() {
-        }
-
-        private Builder(EncoderSettings s) {
-            model = s.model;
-            revision = s.revision;
-            offline = s.offline;
-            preset = s.preset;
-            tp = s.tp;
-            vanilla = s.vanilla;
-            outputLayer = s.outputLayer;
-            prompt = s.prompt;
-            placeholder = s.placeholder;
-            device = s.device;
-            dtype = s.dtype;
-            batchSize = s.batchSize;
-            maxBatchTokens = s.maxBatchTokens;
-            maxTokens = s.maxTokens;
-            normalize = s.normalize;
-            prefixCache = s.prefixCache;
-            threads = s.threads;
-            weightsDtype = s.weightsDtype;
+        private Builder(Map<String, Object> values) {
+            this.values = new LinkedHashMap<>(values);
         }
 
         /**
-         * @param model a HuggingFace id or local directory
+         * @param setting a setting of {@link EncoderSettings#ALL}
+         * @param value its value, or null to unset it
+         * @param <T> its type
          * @return this
          */
+        public <T> Builder set(Setting<T> setting, T value) {
+            values.put(setting.name(), setting.coerce(value));
+            return this;
+        }
+
+        /**
+         * @param setting a setting
+         * @param text its value as text (null or blank: unset)
+         * @return this
+         * @throws InvalidSettingException for a malformed value
+         */
+        public Builder setText(Setting<?> setting, String text) {
+            values.put(setting.name(), setting.parse(text));
+            return this;
+        }
+
+        /** @param model a HuggingFace id, a local directory or a bundled model's name @return this */
         public Builder model(String model) {
-            this.model = model;
-            return this;
+            return set(MODEL, model);
         }
 
-        /**
-         * @param revision a Hub branch, tag or commit
-         * @return this
-         */
+        /** @param revision a Hub branch, tag or commit @return this */
         public Builder revision(String revision) {
-            this.revision = revision;
-            return this;
+            return set(REVISION, revision);
         }
 
-        /**
-         * @param offline never contact the Hub
-         * @return this
-         */
+        /** @param offline never contact the Hub @return this */
         public Builder offline(Boolean offline) {
-            this.offline = offline;
-            return this;
+            return set(OFFLINE, offline);
         }
 
-        /**
-         * @param preset a preset name or {@code default}
-         * @return this
-         */
+        /** @param preset a preset name or {@code default} @return this */
         public Builder preset(String preset) {
-            this.preset = preset;
-            return this;
+            return set(PRESET, preset);
         }
 
         /**
@@ -501,137 +436,79 @@ public record EncoderSettings(
             return tp(List.of(start, exit));
         }
 
-        /**
-         * @param tp {@code [start, exit]}, or null
-         * @return this
-         */
+        /** @param tp {@code [start, exit]}, or null @return this */
         public Builder tp(List<Integer> tp) {
-            this.tp = tp;
-            return this;
+            return set(TP, tp);
         }
 
-        /**
-         * @param vanilla embed without Token Prepending
-         * @return this
-         */
+        /** @param vanilla embed without Token Prepending @return this */
         public Builder vanilla(Boolean vanilla) {
-            this.vanilla = vanilla;
-            return this;
+            return set(VANILLA, vanilla);
         }
 
-        /**
-         * @param outputLayer a {@code hidden_states} index or {@code after:K}
-         * @return this
-         */
+        /** @param outputLayer a {@code hidden_states} index or {@code after:K} @return this */
         public Builder outputLayer(String outputLayer) {
-            this.outputLayer = outputLayer;
-            return this;
+            return set(OUTPUT_LAYER, outputLayer);
         }
 
-        /**
-         * @param prompt a method name or a template
-         * @return this
-         */
+        /** @param prompt a method name or a template @return this */
         public Builder prompt(String prompt) {
-            this.prompt = prompt;
-            return this;
+            return set(PROMPT, prompt);
         }
 
-        /**
-         * @param placeholder the {@code <PST>} input vector
-         * @return this
-         */
+        /** @param placeholder the {@code <PST>} input vector @return this */
         public Builder placeholder(String placeholder) {
-            this.placeholder = placeholder;
-            return this;
+            return set(PLACEHOLDER, placeholder);
         }
 
-        /**
-         * @param device {@code cpu} or {@code cuda:N}
-         * @return this
-         */
+        /** @param device {@code cpu} or {@code cuda:N} @return this */
         public Builder device(String device) {
-            this.device = device;
-            return this;
+            return set(DEVICE, device);
         }
 
-        /**
-         * @param dtype {@code fp32}, {@code fp16} or {@code bf16}
-         * @return this
-         */
+        /** @param dtype {@code fp32}, {@code fp16} or {@code bf16} @return this */
         public Builder dtype(String dtype) {
-            this.dtype = dtype;
-            return this;
+            return set(DTYPE, dtype);
         }
 
-        /**
-         * @param batchSize most prompts per batch
-         * @return this
-         */
+        /** @param batchSize most prompts per batch @return this */
         public Builder batchSize(Integer batchSize) {
-            this.batchSize = batchSize;
-            return this;
+            return set(BATCH_SIZE, batchSize);
         }
 
-        /**
-         * @param maxBatchTokens most padded tokens per batch
-         * @return this
-         */
+        /** @param maxBatchTokens most padded tokens per batch @return this */
         public Builder maxBatchTokens(Integer maxBatchTokens) {
-            this.maxBatchTokens = maxBatchTokens;
-            return this;
+            return set(MAX_BATCH_TOKENS, maxBatchTokens);
         }
 
-        /**
-         * @param maxTokens most tokens per prompt
-         * @return this
-         */
+        /** @param maxTokens most tokens per prompt @return this */
         public Builder maxTokens(Integer maxTokens) {
-            this.maxTokens = maxTokens;
-            return this;
+            return set(MAX_TOKENS, maxTokens);
         }
 
-        /**
-         * @param normalize L2-normalise embeddings
-         * @return this
-         */
+        /** @param normalize L2-normalise embeddings @return this */
         public Builder normalize(Boolean normalize) {
-            this.normalize = normalize;
-            return this;
+            return set(NORMALIZE, normalize);
         }
 
-        /**
-         * @param prefixCache reuse the prompt's shared prefix
-         * @return this
-         */
+        /** @param prefixCache reuse the prompt's shared prefix @return this */
         public Builder prefixCache(Boolean prefixCache) {
-            this.prefixCache = prefixCache;
-            return this;
+            return set(PREFIX_CACHE, prefixCache);
         }
 
-        /**
-         * @param threads CPU threads of the engine
-         * @return this
-         */
+        /** @param threads CPU threads of the engine @return this */
         public Builder threads(Integer threads) {
-            this.threads = threads;
-            return this;
+            return set(THREADS, threads);
         }
 
-        /**
-         * @param weightsDtype {@code fp32}, {@code fp16} or {@code bf16}
-         * @return this
-         */
+        /** @param weightsDtype {@code fp32}, {@code fp16} or {@code bf16} @return this */
         public Builder weightsDtype(String weightsDtype) {
-            this.weightsDtype = weightsDtype;
-            return this;
+            return set(WEIGHTS_DTYPE, weightsDtype);
         }
 
         /** @return the settings (not yet validated: see {@link EncoderSettings#validate()}) */
         public EncoderSettings build() {
-            return new EncoderSettings(model, revision, offline, preset, tp, vanilla, outputLayer, prompt,
-                    placeholder, device, dtype, batchSize, maxBatchTokens, maxTokens, normalize, prefixCache,
-                    threads, weightsDtype);
+            return new EncoderSettings(values);
         }
     }
 }

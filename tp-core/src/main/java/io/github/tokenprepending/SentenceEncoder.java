@@ -41,10 +41,12 @@ public final class SentenceEncoder implements AutoCloseable {
     private final Path modelDir;
     private final String modelId;
     private final boolean ownsModel;
+    private final EncoderSettings settings;
     private volatile int templateTokens = -1;
 
     private SentenceEncoder(LayerwiseModel model, TokenPrependingEncoder encoder, Preset preset, Path modelDir,
-            String modelId, boolean ownsModel) {
+            String modelId, boolean ownsModel, EncoderSettings settings) {
+        this.settings = settings;
         this.model = model;
         this.encoder = encoder;
         this.preset = preset;
@@ -168,6 +170,39 @@ public final class SentenceEncoder implements AutoCloseable {
     }
 
     /**
+     * Embeds sentences and counts their tokens from the same tokenization (for usage reports: an API's
+     * {@code prompt_tokens}).
+     *
+     * @param sentences the sentences
+     * @return one embedding and one token count ({@link #countTokens}) per sentence, in input order
+     */
+    public Embeddings encode(List<String> sentences) {
+        return encode(sentences, null, 0);
+    }
+
+    /**
+     * Embeds sentences with a named prompt and a per-call size, and counts their tokens from the same tokenization.
+     *
+     * @param sentences the sentences
+     * @param promptName the prompt's name, or null for the default
+     * @param dimensions the components kept, 1..{@link #dimension()}; 0 for {@link #dimension()}
+     * @return one embedding and one token count (the prompt's tokens minus the named prompt's own) per sentence
+     * @throws IllegalArgumentException for an unknown prompt name or dimensions above {@link #dimension()}
+     */
+    public Embeddings encode(List<String> sentences, String promptName, int dimensions) {
+        int[] promptLengths = new int[sentences.size()];
+        List<float[]> vectors = encoder.embed(sentences, promptName, dimensions, ProgressListener.none(),
+                promptLengths);
+        int template = sentences.isEmpty() ? 0 : promptName == null ? templateTokens()
+                : encoder.promptLength("", promptName);
+        int[] counts = new int[promptLengths.length];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = Math.max(0, promptLengths[i] - template);
+        }
+        return new Embeddings(vectors, counts);
+    }
+
+    /**
      * @param sentence a sentence
      * @return its prompt(s) as token ids, with the {@code <PST>} position
      */
@@ -192,6 +227,14 @@ public final class SentenceEncoder implements AutoCloseable {
     /** @return the settings in use */
     public TpConfig config() {
         return encoder.config();
+    }
+
+    /**
+     * @return the settings this encoder was opened with ({@link EncoderSettings#open()}), all unset for an encoder
+     *     made with the builder alone; a {@link #variant} reports its parent's
+     */
+    public EncoderSettings settings() {
+        return settings;
     }
 
     /** @return the preset the defaults came from */
@@ -295,7 +338,7 @@ public final class SentenceEncoder implements AutoCloseable {
         TpConfig.Builder config = encoder.config().toBuilder();
         change.accept(config);
         return new SentenceEncoder(model, new TokenPrependingEncoder(model, config.build()), preset, modelDir,
-                modelId, false);
+                modelId, false, settings);
     }
 
     /**
@@ -318,6 +361,8 @@ public final class SentenceEncoder implements AutoCloseable {
         private String model;
         private LayerwiseModel instance;
         private String revision;
+        private boolean offline;
+        private EncoderSettings settings = EncoderSettings.builder().build();
         private ModelResolver resolver;
         private DownloadListener listener;
         private LayerwiseModelProvider provider;
@@ -369,6 +414,15 @@ public final class SentenceEncoder implements AutoCloseable {
          */
         public Builder revision(String revision) {
             this.revision = revision;
+            return this;
+        }
+
+        /**
+         * @param offline never contact the Hub (default: {@code HF_HUB_OFFLINE})
+         * @return this
+         */
+        public Builder offline(boolean offline) {
+            this.offline = offline;
             return this;
         }
 
@@ -638,6 +692,16 @@ public final class SentenceEncoder implements AutoCloseable {
             return config(c -> c.prefixCache(prefixCache));
         }
 
+        /** @param settings the settings being applied, reported by {@link SentenceEncoder#settings()} */
+        void settings(EncoderSettings settings) {
+            this.settings = settings;
+        }
+
+        /** @return the load options set so far (device, dtype, placeholder, threads, weights dtype) */
+        ModelOptions modelOptions() {
+            return options;
+        }
+
         /**
          * Resolves the model, loads it, and applies the settings.
          *
@@ -664,9 +728,9 @@ public final class SentenceEncoder implements AutoCloseable {
             } else {
                 chosen = byId.orElseGet(() -> Presets.defaultFor(numLayers));
             }
-            TpConfig settings;
+            TpConfig config;
             try {
-                settings = settings(chosen, folderHead.orElse(null));
+                config = settings(chosen, folderHead.orElse(null));
             } catch (RuntimeException e) {
                 if (instance != null) {
                     instance.close();
@@ -674,11 +738,11 @@ public final class SentenceEncoder implements AutoCloseable {
                 throw e;
             }
             LayerwiseModel loaded = instance == null
-                    ? load(checkpoint, options.withLayers(layersToLoad(settings, numLayers))) : instance;
+                    ? load(checkpoint, options.withLayers(layersToLoad(config, numLayers))) : instance;
             try {
-                TokenPrependingEncoder encoder = new TokenPrependingEncoder(loaded, settings);
+                TokenPrependingEncoder encoder = new TokenPrependingEncoder(loaded, config);
                 String id = model != null ? model : loaded.info().family();
-                return new SentenceEncoder(loaded, encoder, chosen, dir, id, true);
+                return new SentenceEncoder(loaded, encoder, chosen, dir, id, true, settings);
             } catch (RuntimeException e) {
                 loaded.close();
                 throw e;
@@ -741,6 +805,9 @@ public final class SentenceEncoder implements AutoCloseable {
                 return revision == null ? resolver.resolve(model) : resolver.resolve(model, revision);
             }
             ModelResolver.Builder b = ModelResolver.builder();
+            if (offline) {
+                b.offline(true);
+            }
             if (revision != null) {
                 b.revision(revision);
             }

@@ -228,6 +228,29 @@ public final class TokenPrependingEncoder implements AutoCloseable {
      *     be tokenized or gives ids outside the model's embedding (the message starts with {@code sentence <index>: })
      */
     public List<float[]> embed(List<String> sentences, String promptName, int dimensions, ProgressListener progress) {
+        return embed(sentences, promptName, dimensions, progress, null);
+    }
+
+    /**
+     * Like {@link #embed(List, ProgressListener)}, also giving each sentence's prompt length in tokens (the first
+     * template's, before truncation) from the same tokenization.
+     *
+     * @param sentences sentences
+     * @param progress told after every batch
+     * @param promptLengths filled with the prompt length of each sentence, in input order (as long as
+     *     {@code sentences}), or null
+     * @return one embedding per sentence, in input order
+     */
+    List<float[]> embed(List<String> sentences, ProgressListener progress, int[] promptLengths) {
+        return embed(sentences, null, 0, progress, promptLengths);
+    }
+
+    /**
+     * The embedding loop: named prompt, per-call dimensions, and each sentence's prompt length (the first template's,
+     * before truncation) into {@code promptLengths} when it is not null.
+     */
+    List<float[]> embed(List<String> sentences, String promptName, int dimensions, ProgressListener progress,
+            int[] promptLengths) {
         if (dimensions < 0 || dimensions > dimension) {
             throw new IllegalArgumentException("dimensions " + dimensions + " outside 1.." + dimension
                     + " (the model's embeddings have " + dimension + ")");
@@ -252,8 +275,9 @@ public final class TokenPrependingEncoder implements AutoCloseable {
         long done = 0;
         for (PromptTemplate template : templates) {
             List<TokenizedPrompt> tokenized = new ArrayList<>(n);
+            int[] lengthsBeforeTruncation = template == templates.get(0) ? promptLengths : null;
             for (int i = 0; i < n; i++) {
-                tokenized.add(tokenize(set, template, sentences.get(i), i));
+                tokenized.add(tokenize(set, template, sentences.get(i), i, lengthsBeforeTruncation));
             }
             int[] lengths = tokenized.stream().mapToInt(TokenizedPrompt::length).toArray();
             for (int[] batch : LengthSortedBatcher.plan(lengths, config.batchSize(), config.maxBatchTokens())) {
@@ -303,7 +327,7 @@ public final class TokenPrependingEncoder implements AutoCloseable {
         PromptSet set = promptSet(promptName);
         List<TokenizedPrompt> out = new ArrayList<>();
         for (PromptTemplate template : templates(set)) {
-            out.add(tokenize(set, template, sentence, 0));
+            out.add(tokenize(set, template, sentence, 0, null));
         }
         return out;
     }
@@ -374,12 +398,17 @@ public final class TokenPrependingEncoder implements AutoCloseable {
         }
     }
 
-    private TokenizedPrompt tokenize(PromptSet set, PromptTemplate template, String sentence, int index) {
+    /** @param lengths where the prompt's length before truncation goes, at {@code index}; or null */
+    private TokenizedPrompt tokenize(PromptSet set, PromptTemplate template, String sentence, int index,
+            int[] lengths) {
         TextTokenizer tokenizer = model.tokenizer();
         SentencePreprocessor pre = set.preprocessor();
         try {
             RenderedPrompt rendered = template.render(pre.apply(sentence));
             TokenizedPrompt prompt = tokenizer.encode(rendered);
+            if (lengths != null) {
+                lengths[index] = prompt.length();
+            }
             if (prompt.length() > maxTokens) {
                 prompt = template.isPrefix() && cutsByTokens
                         ? tokenizer.encode(rendered, maxTokens)

@@ -149,12 +149,12 @@ class EncoderSettingsTest {
 
     @Test
     void toBuilderCopiesEverySetting() {
-        EncoderSettings s = EncoderSettings.builder().model("m").revision("r").offline(true).preset("default")
-                .tp(1, 2).vanilla(false).outputLayer("3").prompt("ke").placeholder("zeros").device("cpu")
-                .dtype("fp32").batchSize(4).maxBatchTokens(5).maxTokens(6).normalize(true).prefixCache(true)
-                .threads(1).build();
+        EncoderSettings.Builder b = EncoderSettings.builder();
+        EncoderSettings.ALL.forEach(setting -> b.setText(setting, setting.example()));
+        EncoderSettings s = b.build();
         assertThat(s.toBuilder().build()).isEqualTo(s);
-        assertThat(s.asMap()).hasSize(17).containsEntry("tp", List.of(1, 2)).containsEntry("model", "m");
+        assertThat(s.asMap()).hasSize(EncoderSettings.ALL.size()).containsEntry("tp", List.of(1, 7))
+                .containsEntry("model", "org/model");
     }
 
     @Test

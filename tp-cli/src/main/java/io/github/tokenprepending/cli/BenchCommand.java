@@ -3,6 +3,7 @@ package io.github.tokenprepending.cli;
 import io.github.tokenprepending.OutputLayer;
 import io.github.tokenprepending.Presets;
 import io.github.tokenprepending.PromptMethod;
+import io.github.tokenprepending.EncoderSettings;
 import io.github.tokenprepending.SentenceEncoder;
 import io.github.tokenprepending.bench.BenchMode;
 import io.github.tokenprepending.bench.BenchModels;
@@ -87,23 +88,24 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EncoderOptions.Settings s = options.settings;
+        EncoderSettings s = options.settings();
         if (passes < 3) {
             throw usage("--passes must be at least 3 (the median of the timed passes is reported)");
         }
         if (count < 1) {
             throw usage("--count must be at least 1");
         }
-        if (s.vanilla) {
+        if (Boolean.TRUE.equals(s.get(EncoderSettings.VANILLA))) {
             throw usage("bench measures vanilla and Token Prepending side by side: drop --vanilla");
         }
-        if (s.prompt != null) {
+        if (s.get(EncoderSettings.PROMPT) != null) {
             throw usage("bench runs each prompt method in turn: choose them with --methods or --all, not --prompt");
         }
         if (all && methods != null) {
             throw usage("--all runs every prompt method: drop --methods");
         }
-        if (synthetic != null && (s.model != null || s.revision != null || s.preset != null)) {
+        if (synthetic != null && (s.model() != null || s.get(EncoderSettings.REVISION) != null
+                || s.get(EncoderSettings.PRESET) != null)) {
             throw usage("--synthetic replaces the model: drop --model, --revision and --preset");
         }
         List<PromptMethod> selected;

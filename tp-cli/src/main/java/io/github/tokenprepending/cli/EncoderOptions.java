@@ -3,23 +3,33 @@ package io.github.tokenprepending.cli;
 import io.github.tokenprepending.EncoderSettings;
 import io.github.tokenprepending.InvalidSettingException;
 import io.github.tokenprepending.SentenceEncoder;
+import io.github.tokenprepending.Setting;
+import io.github.tokenprepending.hub.BundledModels;
 import io.github.tokenprepending.models.ToyModel;
 import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.ModelOptions;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.IGetter;
+import picocli.CommandLine.Model.ISetter;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The model and Token Prepending options every command takes, listed in their own section of each command's help.
+ * The model and Token Prepending options every command takes, listed in their own section of each command's help:
+ * one option per setting of {@link EncoderSettings#ALL}, added by {@link #install}.
  */
+@Command
 final class EncoderOptions {
     private static final Pattern DEVICE = Pattern.compile("cpu|(?:cuda|gpu)(?::\\d+)?");
     /** Printed once on stderr by every command that runs without {@code --model}. */
@@ -29,103 +39,116 @@ final class EncoderOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
-    @ArgGroup(validate = false, order = 100, heading = "%nModel and Token Prepending options:%n")
-    Settings settings = new Settings();
+    /** The options given, as text by setting name (what {@link EncoderSettings#fromTextMap} reads). */
+    private final Map<String, String> given = new LinkedHashMap<>();
 
-    /** The options themselves (an argument group, so that the help shows them under a heading of their own). */
-    static final class Settings {
-        @Option(names = "--model", paramLabel = "ID|DIR", order = 1,
-                description = "HuggingFace model id (looked up in the HF cache, else downloaded) or local checkpoint"
-                        + " directory (default: the bundled stories260K toy model)")
-        String model;
+    /**
+     * Adds an option for every setting of {@link EncoderSettings#ALL} to each command that mixes these options in,
+     * under a heading of their own: {@code --output-layer K}, {@code --tp START EXIT}, {@code --normalize} for a
+     * flag that is off by default, {@code --no-prefix-cache} for one that is on. Names and help come from the
+     * settings' declarations, so a new setting is a new option without a change here.
+     *
+     * @param cli the command line, subcommands included
+     */
+    static void install(CommandLine cli) {
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            for (CommandSpec mixin : sub.getCommandSpec().mixins().values()) {
+                if (mixin.userObject() instanceof EncoderOptions options) {
+                    sub.getCommandSpec().addArgGroup(options.group());
+                }
+            }
+            install(sub);
+        }
+    }
 
-        @Option(names = "--revision", paramLabel = "REV", order = 2,
-                description = "Hub branch, tag or commit (default: main)")
-        String revision;
+    private ArgGroupSpec group() {
+        ArgGroupSpec.Builder group = ArgGroupSpec.builder().heading("%nModel and Token Prepending options:%n")
+                .validate(false).order(100);
+        int order = 1;
+        for (Setting<?> setting : EncoderSettings.ALL) {
+            group.addArg(option(setting).order(order++).build());
+        }
+        return group.build();
+    }
 
-        @Option(names = "--offline", order = 3, description = "never contact the Hub (also HF_HUB_OFFLINE=1)")
-        boolean offline;
+    private OptionSpec.Builder option(Setting<?> setting) {
+        String name = setting.name();
+        OptionSpec.Builder o = OptionSpec.builder(flag(setting)).description(description(setting));
+        Binding binding = switch (setting.kind()) {
+            case FLAG -> new Binding(value -> Boolean.TRUE.equals(value) ? String.valueOf(!setting.onByDefault())
+                    : null);
+            case PAIR -> new Binding(value -> value == null ? null
+                    : String.join(" ", ((List<?>) value).stream().map(String::valueOf).toList()));
+            case TEXT, NUMBER -> new Binding(value -> value == null ? null : String.valueOf(value));
+        };
+        binding.into = text -> record(name, text);
+        o = switch (setting.kind()) {
+            case FLAG -> o.arity("0").type(boolean.class);
+            case PAIR -> o.arity("2").type(List.class).auxiliaryTypes(Integer.class).paramLabel(setting.label())
+                    .hideParamSyntax(true);
+            case NUMBER -> o.arity("1").type(Integer.class).paramLabel(setting.label());
+            case TEXT -> o.arity("1").type(String.class).paramLabel(setting.label());
+        };
+        // picocli converts numbers itself, so a malformed one is its usual "Invalid value for option" error
+        return o.getter(binding).setter(binding);
+    }
 
-        @Option(names = "--preset", paramLabel = "NAME", order = 4,
-                description = "the paper's settings for llama-2-7b, llama-2-13b, llama-3-8b, qwen2-7b or gemma2-9b;"
-                        + " qwen3-0.6b .. qwen3-32b (depth rule); or default (default: chosen from the model id)")
-        String preset;
+    /**
+     * @param setting a setting
+     * @return its help as the option says it: a flag that is on by default is the option that turns it off
+     */
+    static String description(Setting<?> setting) {
+        return setting.onByDefault() ? "turns off what is on by default: " + setting.help() : setting.description();
+    }
 
-        @Option(names = "--tp", arity = "2", paramLabel = "START EXIT", hideParamSyntax = true, order = 5,
-                description = "Token Prepending at the inputs of decoder layers START to EXIT-1, counted from 0"
-                        + " (default: from the preset)")
-        List<Integer> tp;
+    /** Keeps an option's value for picocli (which appends repeated values to it) and records it as text. */
+    private static final class Binding implements IGetter, ISetter {
+        private final java.util.function.Function<Object, String> text;
+        private java.util.function.Consumer<String> into;
+        private Object value;
 
-        @Option(names = "--vanilla", order = 6,
-                description = "no Token Prepending: the plain prompt, read at hidden_states[-1] unless"
-                        + " --output-layer says otherwise")
-        boolean vanilla;
+        Binding(java.util.function.Function<Object, String> text) {
+            this.text = text;
+        }
 
-        @Option(names = "--output-layer", paramLabel = "K", order = 7,
-                description = "where embeddings are read: a hidden_states index as in the paper (27, -1, -2) or"
-                        + " after:K for the output of layer K (default: from the preset)")
-        String outputLayer;
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T get() {
+            return (T) value;
+        }
 
-        @Option(names = "--prompt", paramLabel = "METHOD|TEMPLATE", order = 8,
-                description = "prompteol, cot, ke or metaeol, or a template with {sentence} where the sentence goes"
-                        + " and <PST> before it, e.g. 'This sentence: <PST> \"{sentence}\" means in one word:\"'"
-                        + " (default: from the preset)")
-        String prompt;
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T set(T newValue) {
+            T old = (T) value;
+            value = newValue;
+            into.accept(text.apply(newValue));
+            return old;
+        }
+    }
 
-        @Option(names = "--placeholder", paramLabel = "INIT", order = 9,
-                description = "<PST> input vector: zeros (default), gaussian, gaussian:SEED, token:ID or checkpoint")
-        String placeholder;
+    private void record(String name, String value) {
+        if (value == null) {
+            given.remove(name);
+        } else {
+            given.put(name, value);
+        }
+    }
 
-        @Option(names = "--normalize", order = 10, description = "L2-normalise embeddings")
-        boolean normalize;
-
-        @Option(names = "--device", paramLabel = "DEV", order = 11,
-                description = "cpu (default) or cuda:N (needs libtorch 2.7.1 for CUDA 12.8 through PYTORCH_LIBRARY_PATH:"
-                        + " the bundled one is for CPUs, see docs/gpu.md)")
-        String device;
-
-        @Option(names = "--dtype", paramLabel = "T", order = 12,
-                description = "fp32 (CPU default), fp16 or bf16 (GPU default)")
-        String dtype;
-
-        @Option(names = "--batch-size", paramLabel = "N", order = 13,
-                description = "most prompts per batch (default 32)")
-        Integer batchSize;
-
-        @Option(names = "--max-batch-tokens", paramLabel = "N", order = 14,
-                description = "most padded tokens per batch (default 8192)")
-        Integer maxBatchTokens;
-
-        @Option(names = "--max-tokens", paramLabel = "N", order = 15,
-                description = "most tokens per prompt; longer sentences are cut, the template kept (default: the"
-                        + " model's limit)")
-        Integer maxTokens;
-
-        @Option(names = "--no-prefix-cache", order = 16,
-                description = "recompute the prompt's shared prefix in every batch")
-        boolean noPrefixCache;
-
-        @Option(names = "--threads", paramLabel = "N", order = 17,
-                description = "CPU threads of libtorch (default: the cores the JVM sees, ${sys:tp.cores} here)")
-        Integer threads;
-
-        @Option(names = "--weights-dtype", paramLabel = "T", order = 18,
-                description = "dtype the weight matrices stay in: fp32, fp16 or bf16 (default: --dtype when 16-bit,"
-                        + " else the checkpoint's own 16-bit dtype, else fp32); converted to --dtype per product")
-        String weightsDtype;
+    /**
+     * @param setting a setting
+     * @return its option: {@code --kebab-name}, or {@code --no-kebab-name} for a flag that is on by default
+     */
+    static String flag(Setting<?> setting) {
+        return (setting.onByDefault() ? "--no-" : "--") + setting.kebabName();
     }
 
     /**
      * @return these options as settings (the model unset: the bundled toy model stands in at {@link #open()})
+     * @throws ParameterException for a malformed value (exit code 2)
      */
     EncoderSettings settings() {
-        Settings s = settings;
-        return EncoderSettings.builder().model(s.model).revision(s.revision).offline(s.offline ? true : null)
-                .preset(s.preset).tp(s.tp).vanilla(s.vanilla ? true : null).outputLayer(s.outputLayer)
-                .prompt(s.prompt).placeholder(s.placeholder).device(s.device).dtype(s.dtype).batchSize(s.batchSize)
-                .maxBatchTokens(s.maxBatchTokens).maxTokens(s.maxTokens).normalize(s.normalize ? true : null)
-                .prefixCache(s.noPrefixCache ? false : null).threads(s.threads).weightsDtype(s.weightsDtype)
-                .build();
+        return checked(() -> EncoderSettings.fromTextMap(given));
     }
 
     /**
@@ -157,7 +180,7 @@ final class EncoderOptions {
         checkDevice();
         if (s.model() == null) {
             System.err.println(TOY_MODEL_NOTE);
-            s = s.toBuilder().model(ToyModel.directory().toString()).build();
+            s = s.toBuilder().model(BundledModels.DEMO).build();
         }
         EncoderSettings resolved = s;
         return checked(() -> resolved.open(TerminalProgress.downloads(), more));
@@ -187,14 +210,15 @@ final class EncoderOptions {
         try {
             return step.get();
         } catch (InvalidSettingException e) {
-            String flag = e.setting().equals("prefixCache") ? "--no-prefix-cache" : "--" + e.kebabName();
+            String flag = EncoderSettings.NAMES.contains(e.setting()) ? flag(EncoderSettings.byName(e.setting()))
+                    : "--" + e.kebabName();
             throw usage(flag + ": " + e.problem());
         }
     }
 
     /** An unknown device name is a usage error; whether libtorch sees the GPU is the engine's to say, at load. */
     private void checkDevice() {
-        String device = settings.device;
+        String device = given.get(EncoderSettings.DEVICE.name());
         if (device != null && !DEVICE.matcher(device.trim().toLowerCase(Locale.ROOT)).matches()) {
             throw usage("unknown --device '" + device + "' (cpu, cuda or cuda:N)");
         }
@@ -206,6 +230,7 @@ final class EncoderOptions {
 
     /** @return a name for the model in reports */
     String modelName() {
-        return settings.model == null ? ToyModel.NAME + " (bundled toy model)" : settings.model;
+        String model = given.get(EncoderSettings.MODEL.name());
+        return model == null ? ToyModel.NAME + " (bundled toy model)" : model;
     }
 }

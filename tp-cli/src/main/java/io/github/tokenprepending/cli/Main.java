@@ -47,12 +47,7 @@ public final class Main {
             // tp.jar ships the CPU natives; never reach out for others unless asked (-Dai.djl.offline=false)
             System.setProperty("ai.djl.offline", "true");
         }
-        // shown in --threads' help: the default is what the JVM sees (a container's CPU limit, not the host's cores)
-        System.setProperty("tp.cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
-        CommandLine cli = new CommandLine(Main.class);
-        // set here, not in @Command: the subcommands inherit the annotation's attributes (scope INHERIT)
-        cli.getCommandSpec().usageMessage().footer("", "Run 'tp COMMAND --help' for a command's options. Exit codes:"
-                + " 0 success, 1 failure, 2 usage error.");
+        CommandLine cli = commandLine();
         cli.setParameterExceptionHandler(Main::usageError);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
@@ -64,6 +59,19 @@ public final class Main {
             return 1;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * @return the {@code tp} command line with every subcommand and the encoder options generated from the
+     *     settings' declarations, without the handlers of {@link #run}
+     */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(Main.class);
+        EncoderOptions.install(cli);
+        // set here, not in @Command: the subcommands inherit the annotation's attributes (scope INHERIT)
+        cli.getCommandSpec().usageMessage().footer("", "Run 'tp COMMAND --help' for a command's options. Exit codes:"
+                + " 0 success, 1 failure, 2 usage error.");
+        return cli;
     }
 
     /** A usage error: the message and a pointer to the help, not the whole help (which is long). */

@@ -105,7 +105,7 @@ final class RetrievalCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--no-cache and --cache-dir exclude each other");
         }
         EncoderSettings settings = options.settings();
-        boolean tokenPrepending = !Boolean.TRUE.equals(settings.vanilla());
+        boolean tokenPrepending = !Boolean.TRUE.equals(settings.get(EncoderSettings.VANILLA));
         BeirDataset dataset;
         try {
             dataset = BeirDataset.load(data, split); // read and check the data before loading the model

@@ -76,7 +76,7 @@ final class ServeCommand implements Callable<Integer> {
             serverOptions = ServerOptions.builder().host(host).port(port)
                     .servedModelName(servedModelName != null ? servedModelName
                             : synthetic != null ? "synthetic " + synthetic
-                            : options.settings.model != null ? options.settings.model : ToyModel.NAME)
+                            : options.settings().model() != null ? options.settings().model() : ToyModel.NAME)
                     .maxBatchRequests(maxBatchRequests == null ? Integer.MAX_VALUE : maxBatchRequests)
                     .maxConcurrentRequests(maxConcurrentRequests).maxClientBatchSize(maxClientBatchSize)
                     .payloadLimit(payloadLimit).autoTruncate(autoTruncate).apiKey(apiKey).build();
@@ -98,7 +98,7 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private SentenceEncoder openSynthetic() {
-        if (options.settings.model != null) {
+        if (options.settings().model() != null) {
             throw new ParameterException(spec.commandLine(), "--synthetic replaces the model: drop --model");
         }
         LayerwiseModel model;

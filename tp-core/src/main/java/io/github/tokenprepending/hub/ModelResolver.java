@@ -85,7 +85,8 @@ public final class ModelResolver implements AutoCloseable {
     /**
      * Resolves a model at a revision.
      *
-     * @param idOrPath an existing directory, or a Hub model id such as {@code meta-llama/Llama-2-7b-hf}
+     * @param idOrPath a {@link BundledModel}'s name ({@code stories260k}), an existing directory, or a Hub model id
+     *     such as {@code meta-llama/Llama-2-7b-hf}
      * @param revision a branch, tag or commit hash (ignored for a directory)
      * @return a directory holding the model's files
      * @throws HubException when the model cannot be found, accessed or downloaded; {@link HubException#kind()} says why
@@ -93,6 +94,10 @@ public final class ModelResolver implements AutoCloseable {
     public synchronized Path resolve(String idOrPath, String revision) {
         Objects.requireNonNull(idOrPath, "idOrPath");
         Objects.requireNonNull(revision, "revision");
+        Optional<Path> bundled = BundledModels.find(idOrPath);
+        if (bundled.isPresent()) {
+            return bundled.get();
+        }
         Optional<Path> local = localDirectory(idOrPath);
         if (local.isPresent()) {
             return local.get();

@@ -13,6 +13,8 @@ import dev.langchain4j.model.embedding.request.EmbeddingRequestParameters;
 import dev.langchain4j.model.embedding.response.EmbeddingResponse;
 import dev.langchain4j.model.output.Response;
 import dev.langchain4j.model.output.TokenUsage;
+import io.github.tokenprepending.EmbeddingApi;
+import io.github.tokenprepending.Embeddings;
 import io.github.tokenprepending.EncoderSettings;
 import io.github.tokenprepending.InvalidSettingException;
 import io.github.tokenprepending.SentenceEncoder;
@@ -95,12 +97,11 @@ public final class TokenPrependingEmbeddingModel implements EmbeddingModel, Auto
     @Override
     public EmbeddingResponse doEmbed(EmbeddingRequest request) {
         EmbeddingRequestParameters params = request.parameters();
-        if (params.dimensions() != null && (params.dimensions() < 1 || params.dimensions() > dimension())) {
-            throw new UnsupportedFeatureException("dimensions " + params.dimensions() + " cannot be honoured: "
-                    + modelName() + " gives " + dimension() + "-dimensional embeddings (1.." + dimension()
-                    + " keeps the first components)");
+        String dimensions = EmbeddingApi.dimensionsProblem(documents, params.dimensions());
+        if (dimensions != null) {
+            throw new UnsupportedFeatureException(dimensions);
         }
-        if (params.modelName() != null && !params.modelName().equals(modelName())) {
+        if (!EmbeddingApi.serves(documents, params.modelName())) {
             throw new UnsupportedFeatureException("modelName '" + params.modelName() + "' cannot be honoured: this"
                     + " model embeds with '" + modelName() + "' only");
         }
@@ -108,16 +109,11 @@ public final class TokenPrependingEmbeddingModel implements EmbeddingModel, Auto
         SentenceEncoder encoder = query && queries != null ? queries : documents;
         String promptName = params.inputType() == null ? null : query ? queryPromptName : documentPromptName;
         List<String> texts = request.inputs().stream().map(EmbeddingInput::text).toList();
-        List<float[]> vectors = encoder.embed(texts, promptName,
-                params.dimensions() == null ? 0 : params.dimensions());
-        List<Embedding> embeddings = new ArrayList<>(vectors.size());
-        vectors.forEach(v -> embeddings.add(Embedding.from(v)));
-        int tokens = 0;
-        for (String text : texts) {
-            tokens += encoder.countTokens(text);
-        }
+        Embeddings result = EmbeddingApi.embed(encoder, texts, "input", promptName, params.dimensions());
+        List<Embedding> embeddings = new ArrayList<>(result.size());
+        result.vectors().forEach(v -> embeddings.add(Embedding.from(v)));
         return EmbeddingResponse.builder().embeddings(embeddings).modelName(modelName())
-                .tokenUsage(new TokenUsage(tokens)).build();
+                .tokenUsage(new TokenUsage(Math.toIntExact(result.totalTokens()))).build();
     }
 
     /**
@@ -251,7 +247,7 @@ public final class TokenPrependingEmbeddingModel implements EmbeddingModel, Auto
             if (queryPrompt != null) {
                 // checked before a model is loaded; the template needs <PST> unless the encoder is vanilla
                 queryPrompts(settings == null ? !encoder.config().isVanilla()
-                        : !Boolean.TRUE.equals(settings.vanilla()));
+                        : !Boolean.TRUE.equals(settings.get(EncoderSettings.VANILLA)));
             }
             SentenceEncoder documents = encoder != null ? encoder : settings.open();
             try {

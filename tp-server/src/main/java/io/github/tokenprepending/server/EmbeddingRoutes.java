@@ -2,7 +2,9 @@ package io.github.tokenprepending.server;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.github.tokenprepending.EncoderSettings;
 import io.github.tokenprepending.SentenceEncoder;
+import io.github.tokenprepending.Setting;
 import io.github.tokenprepending.TpConfig;
 import io.github.tokenprepending.server.batch.Batcher;
 import io.github.tokenprepending.spi.ModelInfo;
@@ -120,7 +122,10 @@ final class EmbeddingRoutes {
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
     }
 
-    /** {@code GET /info}: the served model and its settings. */
+    /**
+     * {@code GET /info}: the served model, its effective configuration, and under {@code settings} every encoder
+     * setting of {@link EncoderSettings#ALL} in snake case with the value it was opened with (null: unset).
+     */
     void info(Context ctx) {
         ModelInfo model = encoder.modelInfo();
         TpConfig config = encoder.config();
@@ -147,6 +152,11 @@ final class EmbeddingRoutes {
         info.put("max_client_batch_size", options.maxClientBatchSize());
         info.put("payload_limit", options.payloadLimit());
         info.put("auto_truncate", options.autoTruncate());
+        Map<String, Object> settings = new LinkedHashMap<>();
+        for (Setting<?> setting : EncoderSettings.ALL) {
+            settings.put(setting.kebabName().replace('-', '_'), encoder.settings().get(setting));
+        }
+        info.put("settings", settings);
         try {
             ctx.contentType(JSON).result(JsonBody.MAPPER.writeValueAsBytes(info));
         } catch (JsonProcessingException e) {

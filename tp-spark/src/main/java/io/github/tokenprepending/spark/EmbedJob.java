@@ -34,7 +34,7 @@ public final class EmbedJob {
      */
     public static void main(String[] args) {
         if (args.length == 0 || List.of(args).contains("--help")) {
-            System.out.println(JobArguments.USAGE);
+            System.out.println(JobArguments.usage());
             System.exit(args.length == 0 ? 2 : 0);
         }
         JobArguments job;
@@ -42,7 +42,7 @@ public final class EmbedJob {
             job = JobArguments.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
-            System.err.println(JobArguments.USAGE);
+            System.err.println(JobArguments.usage());
             System.exit(2);
             return;
         }

@@ -2,17 +2,29 @@ package io.github.tokenprepending.spark;
 
 import io.github.tokenprepending.EncoderSettings;
 import io.github.tokenprepending.InvalidSettingException;
-import java.util.ArrayList;
+import io.github.tokenprepending.Setting;
+import io.github.tokenprepending.hub.BundledModels;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgGroupSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.ISetter;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The arguments of {@link EmbedJob}: {@code --name value...} pairs. A value is every word up to the next
- * {@code --option} ({@code --tp 1 7}, {@code --output-layer -2}); an option without one means {@code true}
- * ({@code --normalize}). The job's own options are listed in {@link #USAGE}; every other option is an encoder
- * setting read by {@link EncoderSettings#fromTextMap}.
+ * The arguments of {@link EmbedJob}, parsed by picocli: the job's own options, and one option per encoder setting
+ * of {@link EncoderSettings#ALL} in kebab case (camel case accepted too): {@code --model ID|DIR} (required:
+ * {@value BundledModels#DEMO} names the bundled demo model), {@code --tp START EXIT}, {@code --output-layer K},
+ * {@code --normalize} (or {@code --normalize false}), {@code --prefix-cache false}, ...
  *
  * @param input the corpus file or directory
  * @param format parquet, jsonl (json) or csv
@@ -26,72 +38,150 @@ import java.util.Map;
  * @param master the Spark master when none is configured (spark-submit configures one)
  * @param settings the encoder settings
  */
-record JobArguments(String input, String format, String textColumn, String idColumn, String output,
+public record JobArguments(String input, String format, String textColumn, String idColumn, String output,
         boolean overwrite, boolean keepText, EmptyText empty, int partitions, String master,
         EncoderSettings settings) {
 
-    static final String USAGE = String.join("\n",
-            "Usage: EmbedJob --input FILE --id-column COL --output DIR [options] [encoder options]",
-            "  --input FILE|DIR        corpus: *.parquet, *.jsonl / *.json (JSON Lines) or *.csv (with a header)",
-            "  --format F              parquet, jsonl or csv (default: from the input's extension)",
-            "  --text-column COL       the text column, string (default: text)",
-            "  --id-column COL         the id column, copied into the output",
-            "  --output DIR            Parquet output directory (id, [text], embedding), committed by Spark",
-            "  --mode error|overwrite  an existing output fails the job (default) or is replaced",
-            "  --keep-text             copy the text column into the output",
-            "  --skip-empty            null or empty texts get a null embedding (default: the empty sentence's)",
-            "  --partitions N          repartition the input into N partitions (default: the input's)",
-            "  --master URL            Spark master when none is configured (default: local[*])",
-            "Encoder options (any EncoderSettings name, kebab or camel case): --model ID|DIR (default: the bundled",
-            "  toy model), --revision, --offline, --preset, --tp START EXIT, --vanilla, --output-layer K, --prompt,",
-            "  --placeholder, --device, --dtype, --batch-size N, --max-batch-tokens N, --max-tokens N, --normalize,",
-            "  --prefix-cache true|false, --threads N");
+    /** The job's own options; the encoder settings are added to the command by {@link #command}. */
+    @Command(name = "EmbedJob", sortOptions = false, usageHelpWidth = 120,
+            customSynopsis = "Usage: EmbedJob --input FILE --id-column COL --output DIR --model ID|DIR [options]"
+                    + " [encoder options]")
+    static final class Options {
+        @Option(names = "--input", paramLabel = "FILE|DIR", order = 1,
+                description = "corpus: *.parquet, *.jsonl / *.json (JSON Lines) or *.csv (with a header)")
+        String input;
+        @Option(names = "--format", paramLabel = "F", order = 2,
+                description = "parquet, jsonl or csv (default: from the input's extension)")
+        String format;
+        @Option(names = "--text-column", paramLabel = "COL", order = 3, defaultValue = "text",
+                description = "the text column, string (default: text)")
+        String textColumn;
+        @Option(names = "--id-column", paramLabel = "COL", order = 4,
+                description = "the id column, copied into the output")
+        String idColumn;
+        @Option(names = "--output", paramLabel = "DIR", order = 5,
+                description = "Parquet output directory (id, [text], embedding), committed by Spark")
+        String output;
+        @Option(names = "--mode", paramLabel = "error|overwrite", order = 6, defaultValue = "error",
+                description = "an existing output fails the job (default) or is replaced")
+        String mode;
+        @Option(names = "--keep-text", order = 7, description = "copy the text column into the output")
+        boolean keepText;
+        @Option(names = "--skip-empty", order = 8,
+                description = "null or empty texts get a null embedding (default: the empty sentence's)")
+        boolean skipEmpty;
+        @Option(names = "--partitions", paramLabel = "N", order = 9, defaultValue = "0",
+                description = "repartition the input into N partitions (default: the input's)")
+        String partitions;
+        @Option(names = "--master", paramLabel = "URL", order = 10, defaultValue = "local[*]",
+                description = "Spark master when none is configured (default: local[*])")
+        String master;
+        @Option(names = "--help", usageHelp = true, order = 11, description = "show this help")
+        boolean help;
+
+        /** The encoder settings given, as text by setting name. */
+        final Map<String, String> settings = new LinkedHashMap<>();
+    }
+
+    /** @return the job's help: its own options, then the encoder options */
+    public static String usage() {
+        StringWriter out = new StringWriter();
+        command(new Options()).usage(new PrintWriter(out));
+        return out.toString().stripTrailing();
+    }
 
     /**
      * @param args the command line
      * @return the arguments
      * @throws IllegalArgumentException naming a missing, unknown or malformed option
      */
-    static JobArguments parse(String... args) {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; ) {
-            String name = args[i];
-            if (!name.startsWith("--") || name.length() == 2) {
-                throw new IllegalArgumentException("expected an --option, got '" + name + "'");
+    public static JobArguments parse(String... args) {
+        Options o = new Options();
+        try {
+            command(o).parseArgs(args);
+        } catch (UnmatchedArgumentException e) {
+            String unknown = e.getUnmatched().get(0);
+            if (unknown.startsWith("--")) {
+                try {
+                    EncoderSettings.byName(unknown.substring(2).replaceFirst("=.*", ""));
+                } catch (InvalidSettingException unknownSetting) {
+                    throw named(unknownSetting);
+                }
             }
-            List<String> words = new ArrayList<>();
-            for (i++; i < args.length && !args[i].startsWith("--"); i++) {
-                words.add(args[i]);
-            }
-            String key = name.substring(2);
-            if (options.put(key, words.isEmpty() ? "true" : String.join(" ", words)) != null) {
-                throw new IllegalArgumentException("--" + key + " is given twice");
-            }
+            throw new IllegalArgumentException(e.getMessage(), e);
+        } catch (ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
-        String input = required(options, "input");
-        String mode = take(options, "mode", "error").toLowerCase(Locale.ROOT);
+        String input = required(o.input, "input");
+        String mode = o.mode.toLowerCase(Locale.ROOT);
         if (!mode.equals("error") && !mode.equals("overwrite")) {
             throw new IllegalArgumentException("--mode must be error or overwrite, got '" + mode + "'");
         }
-        String format = take(options, "format", formatOf(input)).toLowerCase(Locale.ROOT);
+        String format = (o.format != null ? o.format : formatOf(input)).toLowerCase(Locale.ROOT);
         if (!List.of("parquet", "jsonl", "json", "csv").contains(format)) {
             throw new IllegalArgumentException("--format must be parquet, jsonl or csv, got '" + format + "'");
         }
-        String textColumn = take(options, "text-column", "text");
-        String idColumn = required(options, "id-column");
-        String output = required(options, "output");
-        boolean keepText = flag(options, "keep-text");
-        EmptyText empty = flag(options, "skip-empty") ? EmptyText.SKIP : EmptyText.EMBED;
-        int partitions = partitions(take(options, "partitions", "0"));
-        String master = take(options, "master", "local[*]");
+        String idColumn = required(o.idColumn, "id-column");
+        String output = required(o.output, "output");
+        int partitions = partitions(o.partitions);
         EncoderSettings settings;
         try {
-            settings = EncoderSettings.fromTextMap(options).validate();
+            settings = EncoderSettings.fromTextMap(o.settings).validate();
         } catch (InvalidSettingException e) {
-            throw new IllegalArgumentException("--" + e.kebabName() + ": " + e.problem(), e);
+            throw named(e);
         }
-        return new JobArguments(input, format, textColumn, idColumn, output, mode.equals("overwrite"), keepText,
-                empty, partitions, master, settings);
+        if (settings.model() == null) {
+            throw new IllegalArgumentException("--model is required: a HuggingFace id, a local checkpoint directory,"
+                    + " or " + BundledModels.DEMO + " for the bundled demo model (which proves the pipeline but"
+                    + " embeds nothing useful)");
+        }
+        return new JobArguments(input, format, o.textColumn, idColumn, output, mode.equals("overwrite"), o.keepText,
+                o.skipEmpty ? EmptyText.SKIP : EmptyText.EMBED, partitions, o.master, settings);
+    }
+
+    /**
+     * @param o where parsed values go
+     * @return the job's command line: its own options and one per encoder setting, derived from the declarations
+     */
+    static CommandLine command(Options o) {
+        CommandLine cli = new CommandLine(o);
+        ArgGroupSpec.Builder group = ArgGroupSpec.builder().heading("%nEncoder options:%n").validate(false);
+        for (Setting<?> setting : EncoderSettings.ALL) {
+            group.addArg(option(setting, o.settings).build());
+        }
+        CommandSpec spec = cli.getCommandSpec();
+        spec.addArgGroup(group.build());
+        return cli;
+    }
+
+    private static OptionSpec.Builder option(Setting<?> setting, Map<String, String> into) {
+        String kebab = "--" + setting.kebabName();
+        String camel = "--" + setting.name();
+        OptionSpec.Builder o = (kebab.equals(camel) ? OptionSpec.builder(kebab) : OptionSpec.builder(kebab, camel))
+                .description(setting.description()).type(String.class);
+        o = switch (setting.kind()) {
+            case FLAG -> o.arity("0..1").paramLabel("true|false").fallbackValue("true");
+            case PAIR -> o.arity("1..2").type(List.class).auxiliaryTypes(String.class).paramLabel(setting.label())
+                    .hideParamSyntax(true);
+            case TEXT, NUMBER -> o.arity("1").paramLabel(setting.label());
+        };
+        return o.setter(new ISetter() {
+            @Override
+            public <T> T set(T value) {
+                String text = value instanceof List<?> words
+                        ? String.join(" ", words.stream().map(String::valueOf).toList()) : (String) value;
+                if (text == null) {
+                    into.remove(setting.name());
+                } else {
+                    into.put(setting.name(), text);
+                }
+                return null;
+            }
+        });
+    }
+
+    private static IllegalArgumentException named(InvalidSettingException e) {
+        return new IllegalArgumentException("--" + e.kebabName() + ": " + e.problem(), e);
     }
 
     private static String formatOf(String input) {
@@ -117,27 +207,10 @@ record JobArguments(String input, String format, String textColumn, String idCol
         throw new IllegalArgumentException("--partitions expects a whole number >= 0, got '" + text + "'");
     }
 
-    private static String required(Map<String, String> options, String name) {
-        String value = options.remove(name);
-        if (value == null || value.equals("true")) {
+    private static String required(String value, String name) {
+        if (value == null) {
             throw new IllegalArgumentException("--" + name + " is required");
         }
         return value;
-    }
-
-    private static String take(Map<String, String> options, String name, String fallback) {
-        String value = options.remove(name);
-        return value == null ? fallback : value;
-    }
-
-    private static boolean flag(Map<String, String> options, String name) {
-        String value = options.remove(name);
-        if (value == null) {
-            return false;
-        }
-        if (value.equals("true") || value.equals("false")) {
-            return Boolean.parseBoolean(value);
-        }
-        throw new IllegalArgumentException("--" + name + " takes no value (or true/false), got '" + value + "'");
     }
 }

@@ -1,10 +1,18 @@
 package io.github.tokenprepending.spark;
 
 import io.github.tokenprepending.EncoderSettings;
+import io.github.tokenprepending.Setting;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
@@ -28,8 +36,13 @@ import org.apache.spark.sql.types.StructType;
  * Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {embedder, ...});
  * }</pre>
  *
- * <p>The encoder options live in one parameter, {@code encoderSettings}: a map of {@link EncoderSettings} names
- * (camel or kebab case) to text, read by {@link EncoderSettings#fromTextMap}; no model means the bundled toy model.
+ * <p>Every setting of {@link EncoderSettings#ALL} is also a typed parameter of its own, named as the setting
+ * ({@code tp} an {@link IntArrayParam}, {@code outputLayer} and {@code prompt} string parameters,
+ * {@code batchSize} an {@link IntParam}, {@code normalize} a {@link BooleanParam}, ...), so that a
+ * {@link org.apache.spark.ml.tuning.ParamGridBuilder} can sweep it; {@link #settingParam} finds one by its
+ * declaration. A setting set on its own parameter wins over the same setting in {@code encoderSettings}, the map of
+ * setting names (camel or kebab case) to text that {@link #setEncoderSettings} fills. No model means the bundled toy
+ * model.
  */
 public final class TpEmbedder extends Transformer implements DefaultParamsWritable {
     private static final long serialVersionUID = 1L;
@@ -39,6 +52,8 @@ public final class TpEmbedder extends Transformer implements DefaultParamsWritab
     private final Param<String> outputCol;
     private final BooleanParam skipEmpty;
     private final SettingsParam encoderSettings;
+    /** One typed parameter per setting of {@link EncoderSettings#ALL}, by setting name. */
+    private final Map<String, Param<?>> settingParams = new LinkedHashMap<>();
 
     /** A new embedder with a random uid. */
     public TpEmbedder() {
@@ -56,6 +71,9 @@ public final class TpEmbedder extends Transformer implements DefaultParamsWritab
                 "leave the embedding of null or empty texts null (default false: embed them as the empty sentence)");
         encoderSettings = new SettingsParam(this, "encoderSettings",
                 "encoder settings by name (EncoderSettings.NAMES, camel or kebab case) as text");
+        for (Setting<?> setting : EncoderSettings.ALL) {
+            settingParams.put(setting.name(), param(setting));
+        }
         setDefault(outputCol, TpSpark.EMBEDDING);
         setDefault(skipEmpty, false);
         setDefault(encoderSettings, Map.of());
@@ -99,6 +117,47 @@ public final class TpEmbedder extends Transformer implements DefaultParamsWritab
         return encoderSettings;
     }
 
+    /**
+     * @param setting a setting of {@link EncoderSettings#ALL}
+     * @return its typed parameter: an {@link IntArrayParam} for a pair, an {@link IntParam} for a number, a
+     *     {@link BooleanParam} for a flag, else a {@code Param<String>}
+     */
+    public Param<?> settingParam(Setting<?> setting) {
+        return Objects.requireNonNull(settingParams.get(setting.name()), setting.name());
+    }
+
+    /** @return the Token Prepending range parameter, {@code [start, exit]} */
+    public IntArrayParam tp() {
+        return (IntArrayParam) settingParam(EncoderSettings.TP);
+    }
+
+    /** @return the output layer parameter ({@code -1}, {@code 27}, {@code after:K}) */
+    @SuppressWarnings("unchecked")
+    public Param<String> outputLayer() {
+        return (Param<String>) settingParam(EncoderSettings.OUTPUT_LAYER);
+    }
+
+    /** @return the prompt parameter (a method name or a template) */
+    @SuppressWarnings("unchecked")
+    public Param<String> prompt() {
+        return (Param<String>) settingParam(EncoderSettings.PROMPT);
+    }
+
+    /**
+     * Every parameter, the generated ones of the settings included (Spark finds parameters by their accessors;
+     * these are made from the settings' declarations instead).
+     *
+     * @return the parameters
+     */
+    @Override
+    public Param<?>[] params() {
+        List<Param<?>> all = new ArrayList<>(Arrays.asList(inputCol, outputCol, skipEmpty, encoderSettings));
+        if (settingParams != null) {
+            all.addAll(settingParams.values());
+        }
+        return all.stream().filter(Objects::nonNull).toArray(Param<?>[]::new);
+    }
+
     /** @return the text column */
     public String getInputCol() {
         return getOrDefault(inputCol);
@@ -114,9 +173,19 @@ public final class TpEmbedder extends Transformer implements DefaultParamsWritab
         return (Boolean) getOrDefault(skipEmpty);
     }
 
-    /** @return the encoder settings */
+    /** @return the encoder settings: {@code encoderSettings}, with the settings set on their own parameters */
     public EncoderSettings getEncoderSettings() {
-        return EncoderSettings.fromTextMap(getOrDefault(encoderSettings));
+        Map<String, String> text = new LinkedHashMap<>();
+        getOrDefault(encoderSettings).forEach((name, value) -> text.put(EncoderSettings.byName(name).name(), value));
+        for (Map.Entry<String, Param<?>> e : settingParams.entrySet()) {
+            if (isDefined(e.getValue())) {
+                Object value = getOrDefault(e.getValue());
+                text.put(e.getKey(), value instanceof int[] pair
+                        ? Arrays.stream(pair).mapToObj(String::valueOf).collect(Collectors.joining(" "))
+                        : String.valueOf(value));
+            }
+        }
+        return EncoderSettings.fromTextMap(text);
     }
 
     /**
@@ -153,6 +222,7 @@ public final class TpEmbedder extends Transformer implements DefaultParamsWritab
      */
     public TpEmbedder setEncoderSettings(EncoderSettings settings) {
         set(encoderSettings, settings.validate().toTextMap());
+        settingParams.values().forEach(this::clear);
         return this;
     }
 
@@ -165,7 +235,19 @@ public final class TpEmbedder extends Transformer implements DefaultParamsWritab
     public TpEmbedder setEncoderSetting(String name, String value) {
         Map<String, String> values = new LinkedHashMap<>(getOrDefault(encoderSettings));
         values.put(name, value);
-        return setEncoderSettings(EncoderSettings.fromTextMap(values));
+        set(encoderSettings, EncoderSettings.fromTextMap(values).validate().toTextMap());
+        clear(settingParam(EncoderSettings.byName(name)));
+        return this;
+    }
+
+    private Param<?> param(Setting<?> setting) {
+        String doc = setting.description();
+        return switch (setting.kind()) {
+            case PAIR -> new IntArrayParam(this, setting.name(), doc);
+            case NUMBER -> new IntParam(this, setting.name(), doc);
+            case FLAG -> new BooleanParam(this, setting.name(), doc);
+            case TEXT -> new Param<String>(this, setting.name(), doc);
+        };
     }
 
     @Override

@@ -105,11 +105,11 @@ class EmbedJobTest {
     @Test
     void argumentsNameTheOptionAtFault() {
         JobArguments parsed = JobArguments.parse("--input", "c.parquet", "--id-column", "id", "--output", "o",
-                "--tp", "1", "7", "--output-layer", "-2", "--normalize", "--batchSize", "8");
+                "--model", "org/m", "--tp", "1", "7", "--output-layer", "-2", "--normalize", "--batchSize", "8");
         assertThat(parsed.format()).isEqualTo("parquet");
         assertThat(parsed.textColumn()).isEqualTo("text");
         assertThat(parsed.overwrite()).isFalse();
-        assertThat(parsed.settings()).isEqualTo(EncoderSettings.builder().tp(1, 7).outputLayer("-2")
+        assertThat(parsed.settings()).isEqualTo(EncoderSettings.builder().model("org/m").tp(1, 7).outputLayer("-2")
                 .normalize(true).batchSize(8).build());
 
         assertThatThrownBy(() -> JobArguments.parse("--input", "c.parquet", "--output", "o"))

@@ -8,15 +8,20 @@ import io.github.tokenprepending.InvalidSettingException;
 import io.github.tokenprepending.SentenceEncoder;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.feature.SQLTransformer;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.tuning.ParamGridBuilder;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import scala.jdk.javaapi.CollectionConverters;
 
 class TpEmbedderTest {
     @TempDir
@@ -69,6 +74,45 @@ class TpEmbedderTest {
                 .hasMessageContaining("maxBatchTokens");
         assertThatThrownBy(() -> embedder.setEncoderSetting("maxBatchTokens", "0"))
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining("at least 1");
+    }
+
+    @Test
+    void aParamGridSweepsTheTpRangeTheOutputLayerAndThePrompt() {
+        SharedSpark.session();
+        TpEmbedder embedder = new TpEmbedder().setInputCol("text").setEncoderSettings(settings);
+        ParamMap[] grid = new ParamGridBuilder()
+                .addGrid(embedder.tp(), CollectionConverters.asScala(List.of(new int[] {1, 2}, new int[] {2, 4})))
+                .addGrid(embedder.outputLayer(), CollectionConverters.asScala(List.of("-1", "after:3")))
+                .addGrid(embedder.prompt(), CollectionConverters.asScala(List.of("prompteol", "ke")))
+                .build();
+        assertThat(grid).hasSize(8);
+        Dataset<Row> in = TpSparkTest.frame(List.of("Tom ran."), 1);
+        Set<List<Float>> vectors = new HashSet<>();
+        for (ParamMap point : grid) {
+            int[] tp = point.apply(embedder.tp());
+            EncoderSettings expected = settings.toBuilder().tp(tp[0], tp[1])
+                    .outputLayer(point.apply(embedder.outputLayer())).prompt(point.apply(embedder.prompt())).build();
+            TpEmbedder swept = embedder.copy(point);
+            assertThat(swept.getEncoderSettings()).isEqualTo(expected);
+            List<Float> vector = swept.transform(in).collectAsList().get(0).getList(2);
+            try (SentenceEncoder direct = expected.open()) {
+                TpSparkTest.assertClose(floats(vector), direct.embed("Tom ran."));
+            }
+            vectors.add(vector);
+        }
+        assertThat(vectors).as("every point of the grid embeds differently").hasSize(8);
+    }
+
+    @Test
+    void settingParamsAreSavedWithTheStage() throws Exception {
+        TpEmbedder embedder = new TpEmbedder().setInputCol("text").setEncoderSettings(settings);
+        embedder.set(embedder.tp(), new int[] {2, 3});
+        embedder.set(embedder.outputLayer(), "-2");
+        String path = dir.resolve("embedder").toString();
+        SharedSpark.session();
+        embedder.save(path);
+        assertThat(TpEmbedder.load(path).getEncoderSettings())
+                .isEqualTo(settings.toBuilder().tp(2, 3).outputLayer("-2").build());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.github.tokenprepending.springai;
 
+import io.github.tokenprepending.EmbeddingApi;
+import io.github.tokenprepending.Embeddings;
 import io.github.tokenprepending.EncoderSettings;
 import io.github.tokenprepending.SentenceEncoder;
 import java.util.ArrayList;
@@ -65,19 +67,12 @@ public final class TokenPrependingEmbeddingModel implements EmbeddingModel, Auto
     @Override
     public EmbeddingResponse call(EmbeddingRequest request) {
         checkOptions(request.getOptions());
-        List<String> texts = request.getInstructions();
-        for (int i = 0; i < texts.size(); i++) {
-            if (texts.get(i) == null) {
-                throw new IllegalArgumentException("text " + i + " is null");
-            }
+        Embeddings result = EmbeddingApi.embed(encoder, request.getInstructions(), "text");
+        List<Embedding> embeddings = new ArrayList<>(result.size());
+        for (int i = 0; i < result.size(); i++) {
+            embeddings.add(new Embedding(result.vectors().get(i), i));
         }
-        List<float[]> vectors = encoder.embed(texts);
-        List<Embedding> embeddings = new ArrayList<>(vectors.size());
-        int tokens = 0;
-        for (int i = 0; i < vectors.size(); i++) {
-            embeddings.add(new Embedding(vectors.get(i), i));
-            tokens += encoder.countTokens(texts.get(i));
-        }
+        int tokens = Math.toIntExact(result.totalTokens());
         return new EmbeddingResponse(embeddings,
                 new EmbeddingResponseMetadata(modelId(), new DefaultUsage(tokens, 0, tokens)));
     }
@@ -124,12 +119,11 @@ public final class TokenPrependingEmbeddingModel implements EmbeddingModel, Auto
         if (options == null) {
             return;
         }
-        if (options.getDimensions() != null && options.getDimensions() != dimensions()) {
-            throw new IllegalArgumentException("dimensions " + options.getDimensions() + " cannot be honoured: "
-                    + modelId() + " gives " + dimensions() + "-dimensional embeddings and was not trained for"
-                    + " truncated ones");
+        String dimensions = EmbeddingApi.dimensionsProblem(encoder, options.getDimensions());
+        if (dimensions != null) {
+            throw new IllegalArgumentException(dimensions);
         }
-        if (options.getModel() != null && !options.getModel().equals(modelId())) {
+        if (!EmbeddingApi.serves(encoder, options.getModel())) {
             throw new IllegalArgumentException("model '" + options.getModel() + "' cannot be honoured: this"
                     + " embedding model serves '" + modelId() + "' only (set tp.embedding.model to change it)");
         }

@@ -1,6 +1,5 @@
 package io.github.tokenprepending.examples.spring;
 
-import io.github.tokenprepending.models.ToyModel;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,8 +21,8 @@ import org.springframework.context.annotation.Bean;
  * java -jar tp-examples-spring/target/tp-spring-example.jar [--tp.embedding.model=MODEL] [QUERY...]
  * </pre>
  *
- * <p>Without {@code tp.embedding.model} (in the properties, the environment as {@code TP_EMBEDDING_MODEL}, or
- * the command line) it runs the bundled toy model.
+ * <p>{@code application.properties} names the bundled demo model, {@code tp.embedding.model=stories260k}; the
+ * environment ({@code TP_EMBEDDING_MODEL}) or the command line overrides it.
  */
 @SpringBootApplication
 public class SpringAiSearch {
@@ -39,9 +38,7 @@ public class SpringAiSearch {
      * @param args Spring arguments ({@code --name=value}), then query words
      */
     public static void main(String[] args) {
-        SpringApplication app = new SpringApplication(SpringAiSearch.class);
-        app.setDefaultProperties(Map.of("tp.embedding.model", ToyModel.directory().toString()));
-        app.run(args).close();
+        SpringApplication.run(SpringAiSearch.class, args).close();
     }
 
     /**

@@ -38,12 +38,14 @@ public class TokenPrependingEmbeddingAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(EmbeddingModel.class)
     public TokenPrependingEmbeddingModel tokenPrependingEmbeddingModel(TokenPrependingProperties properties) {
-        EncoderSettings settings = properties.getEmbedding();
+        EncoderSettings settings = EncoderSettings.builder().build();
         try {
+            settings = properties.settings();
             return TokenPrependingEmbeddingModel.open(settings);
         } catch (InvalidSettingException e) {
+            Object value = settings.asMap().get(e.setting());
             throw new InvalidConfigurationPropertyValueException(PREFIX + e.kebabName(),
-                    settings.asMap().get(e.setting()), e.problem());
+                    value != null ? value : properties.given(e.setting()), e.problem());
         } catch (UncheckedIOException | HubException e) {
             throw new InvalidConfigurationPropertyValueException(PREFIX + "model", settings.model(),
                     "cannot be loaded: " + e.getMessage());
