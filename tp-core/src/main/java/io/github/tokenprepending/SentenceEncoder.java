@@ -708,7 +708,8 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return the encoder; close it
          * @throws UncheckedIOException if the model cannot be found, downloaded or read (the message names the
          *     file or id and the problem)
-         * @throws IllegalArgumentException for inconsistent settings
+         * @throws IllegalArgumentException for inconsistent settings ({@link InvalidSettingException} for an
+         *     output layer or a TP range outside the model)
          * @throws IllegalStateException if no engine on the class path can run the checkpoint
          */
         public SentenceEncoder build() {
@@ -731,6 +732,7 @@ public final class SentenceEncoder implements AutoCloseable {
             TpConfig config;
             try {
                 config = settings(chosen, folderHead.orElse(null));
+                checkAgainstModel(config, chosen, numLayers);
             } catch (RuntimeException e) {
                 if (instance != null) {
                     instance.close();
@@ -768,6 +770,23 @@ public final class SentenceEncoder implements AutoCloseable {
             }
             changes.forEach(change -> change.accept(config));
             return config.build();
+        }
+
+        /**
+         * Settings that are valid in themselves but not for this model fail naming the setting at fault. A range the
+         * preset chose is left to the encoder's warning (the depth rule gives a 1-layer model TP before layer 1).
+         */
+        private static void checkAgainstModel(TpConfig settings, Preset chosen, int numLayers) {
+            try {
+                settings.outputLayer().layersToRun(numLayers);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException("outputLayer", e.getMessage(), e);
+            }
+            TpRange tp = settings.tp();
+            if (tp != null && !tp.equals(chosen.tp()) && tp.start() >= numLayers) {
+                throw new InvalidSettingException("tp", tp + " starts past the model's " + numLayers
+                        + " decoder layers (START must be 0.." + (numLayers - 1) + ")", null);
+            }
         }
 
         /** The decoder layers to load: up to the output layer (and those of {@link #loadLayersFor}), no further. */

@@ -117,10 +117,21 @@ class UsageTest {
     }
 
     @Test
-    void outputLayerOutsideTheModelExits1() {
-        Cli.Result r = Cli.run("similarity", "--output-layer", "99", "a", "b");
+    void anOutputLayerOutsideTheModelIsAUsageErrorNamingTheOption() {
+        Cli.Result r = Cli.run("embed", "--output-layer", "999");
 
-        assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.err()).contains("error: output layer hidden_states[99] is outside a model with 5 layers");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("error: --output-layer: output layer hidden_states[999] is outside a model"
+                + " with 5 layers (valid: -6..5)").doesNotContain("\tat ");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void aTpRangeStartingPastTheModelIsAUsageErrorNamingTheOption() {
+        Cli.Result r = Cli.run("similarity", "--tp", "5", "9", "a", "b");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("error: --tp: tp(5, 9) starts past the model's 5 decoder layers (START must be"
+                + " 0..4)");
     }
 }

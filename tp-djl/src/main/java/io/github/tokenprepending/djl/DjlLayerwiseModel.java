@@ -72,11 +72,11 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
         Objects.requireNonNull(weights, "weights");
         Objects.requireNonNull(tokenizer, "tokenizer");
         Objects.requireNonNull(options, "options");
-        DjlRuntime.init();
+        Engine engine = DjlRuntime.engine();
         try {
             LoadPlan plan = LoadPlan.of(architecture, options, () -> weights.dtype(architecture.embeddingWeight(),
                     new long[] {architecture.spec().vocabSize(), architecture.spec().hiddenSize()}),
-                    Engine.getEngine("PyTorch").getGpuCount(), CpuFeatures.fastBf16());
+                    engine.getGpuCount(), CpuFeatures.fastBf16());
             plan.checkFits(architecture, weights::contains, ModelMemory.available(plan.device()));
             return new DjlLayerwiseModel(architecture, tokenizer, options.device(), DeviceWeights.load(architecture,
                     weights, plan, options.placeholder(), tokenizer.placeholderId()));

@@ -2,6 +2,7 @@ package io.github.tokenprepending.djl;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -25,7 +26,28 @@ public final class DjlRuntime {
             + "<libtorch>/lib PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cu128, or leave pytorch-native-cpu off the class"
             + " path and let DJL download it (see docs/gpu.md)";
 
+    /** What a failed libtorch load usually means, and the dependency that fixes it. */
+    static final String NATIVE_HINT = "no PyTorch native library could be loaded: add the CPU native,"
+            + " ai.djl.pytorch:pytorch-native-cpu:2.7.1 with classifier linux-x86_64 (or osx-aarch64, win-x86_64),"
+            + " to the application's runtime class path (DJL downloads one only when online); " + CUDA_HINT;
+
     private DjlRuntime() {
+    }
+
+    /**
+     * Loads the PyTorch engine, hence libtorch. Without a native jar and offline DJL fails with a bare
+     * {@code EngineException} ("Failed to save pytorch index file"): this names the missing dependency instead.
+     *
+     * @return the engine
+     * @throws IllegalStateException naming the missing native dependency, DJL's failure as the cause
+     */
+    public static Engine engine() {
+        init();
+        try {
+            return Engine.getEngine("PyTorch");
+        } catch (EngineException e) {
+            throw new IllegalStateException(NATIVE_HINT + " (DJL: " + e.getMessage() + ")", e);
+        }
     }
 
     /** Applies the settings; called before any DJL engine or tokenizer is created. Idempotent. */
@@ -56,8 +78,7 @@ public final class DjlRuntime {
      * was loaded failed with an {@link UnsatisfiedLinkError}.
      */
     private static void loadEngine() {
-        init();
-        Engine.getEngine("PyTorch");
+        engine();
     }
 
     /**

@@ -1,12 +1,15 @@
 package io.github.tokenprepending.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import io.github.tokenprepending.Cosine;
+import io.github.tokenprepending.SentenceEncoder;
 import io.github.tokenprepending.models.ToyModel;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,12 +28,30 @@ class ExamplesTest {
     }
 
     @Test
-    void embedAndComparePrintsEveryPair() {
+    void embedAndComparePrintsTheCosineOfEveryPair() {
+        List<String> sentences = List.of("A man is playing a guitar.", "Someone is making music on a guitar.",
+                "A woman is slicing an onion.", "The stock market fell sharply today.");
+        List<float[]> vectors;
+        try (SentenceEncoder encoder = SentenceEncoder.builder().model(ToyModel.directory().toString()).build()) {
+            vectors = encoder.embed(sentences);
+        }
+
         String out = stdout(() -> EmbedAndCompare.main(new String[0]));
 
         assertThat(out).startsWith("4 sentences, 64 dimensions, Token Prepending tp(1, 2)");
         List<String> scores = out.lines().filter(l -> l.matches("-?\\d\\.\\d{4}  .+ \\| .+")).toList();
         assertThat(scores).hasSize(6);
+        int line = 0;
+        for (int i = 0; i < sentences.size(); i++) {
+            for (int j = i + 1; j < sentences.size(); j++) {
+                String printed = scores.get(line++);
+                assertThat(printed).endsWith("  " + sentences.get(i) + " | " + sentences.get(j));
+                assertThat(Double.parseDouble(printed.substring(0, printed.indexOf(' '))))
+                        .isCloseTo(Cosine.similarity(vectors.get(i), vectors.get(j)), within(1e-4))
+                        .isNotZero();
+            }
+        }
+        assertThat(scores.stream().map(l -> l.substring(0, 6)).distinct()).hasSizeGreaterThan(1);
     }
 
     @Test
@@ -44,13 +65,15 @@ class ExamplesTest {
     }
 
     @Test
-    void semanticSearchTakesAModelDirectory() throws Exception {
+    void semanticSearchTakesAModelDirectory() {
         String model = ToyModel.directory().toString();
 
         String out = stdout(() -> SemanticSearch.main(new String[] {model}));
 
-        assertThat(out).startsWith("query: Someone is performing music.\n1. ");
-        assertThat(Files.isDirectory(Path.of(model))).isTrue();
+        assertThat(out).startsWith("query: Someone is performing music.\n1. ")
+                .isEqualTo(stdout(() -> SemanticSearch.main(new String[] {"-"})));
+        assertThatThrownBy(() -> SemanticSearch.main(new String[] {model + "-missing"}))
+                .hasMessageContaining(model + "-missing");
     }
 
     private static String stdout(Runnable program) {

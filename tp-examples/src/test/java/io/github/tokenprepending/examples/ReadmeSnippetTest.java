@@ -18,19 +18,42 @@ import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's Java program compiles and runs as written: its imports, the demo model, no SLF4J warning. */
+/**
+ * The Java programs of the README and of docs/integrations.md compile and run as written: their imports, the demo
+ * model, no SLF4J warning. tp-examples' class path is what those pages tell an application to add.
+ */
 class ReadmeSnippetTest {
     private static final Pattern JAVA_BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
 
     @TempDir
     Path dir;
 
+    /** What a program printed. */
+    private record Run(List<String> out, String err) {
+    }
+
     @Test
     void theJavaApiProgramCompilesAndRuns() throws Exception {
-        String readme = Files.readString(Path.of("..", "README.md"));
-        String section = readme.substring(readme.indexOf("## Java API"));
+        Run run = compileAndRun(Path.of("..", "README.md"), "## Java API");
+
+        assertThat(run.out()).hasSize(1);
+        assertThat(run.out().get(0)).matches("cosine -?[01]\\.\\d{4}, 64 dimensions");
+        assertThat(run.err()).doesNotContain("SLF4J");
+    }
+
+    @Test
+    void theLangchain4jProgramOfTheIntegrationsPageCompilesAndRetrieves() throws Exception {
+        Run run = compileAndRun(Path.of("..", "docs", "integrations.md"), "## langchain4j");
+
+        assertThat(run.out()).containsExactly("Mom made a yummy cake for the birthday party.");
+        assertThat(run.err()).doesNotContain("SLF4J").doesNotContain("Exception");
+    }
+
+    private Run compileAndRun(Path markdown, String heading) throws Exception {
+        String page = Files.readString(markdown);
+        String section = page.substring(page.indexOf(heading));
         Matcher block = JAVA_BLOCK.matcher(section);
-        assertThat(block.find()).as("a ```java block under ## Java API").isTrue();
+        assertThat(block.find()).as("a ```java block under " + heading + " of " + markdown).isTrue();
         String source = block.group(1);
         Matcher name = Pattern.compile("public class (\\w+)").matcher(source);
         assertThat(name.find()).as("the snippet is a whole program").isTrue();
@@ -56,9 +79,7 @@ class ReadmeSnippetTest {
             System.setOut(out);
             System.setErr(err);
         }
-        List<String> lines = printed.toString(StandardCharsets.UTF_8).lines().toList();
-        assertThat(lines).hasSize(1);
-        assertThat(lines.get(0)).matches("cosine -?[01]\\.\\d{4}, 64 dimensions");
-        assertThat(errors.toString(StandardCharsets.UTF_8)).doesNotContain("SLF4J");
+        return new Run(printed.toString(StandardCharsets.UTF_8).lines().toList(),
+                errors.toString(StandardCharsets.UTF_8));
     }
 }

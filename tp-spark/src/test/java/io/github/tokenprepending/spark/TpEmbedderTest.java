@@ -31,13 +31,15 @@ class TpEmbedderTest {
             .build();
 
     @Test
-    void pipelineSavedAndLoadedGivesTheSameOutput() throws Exception {
+    void pipelineSavedAndLoadedKeepsItsEncoderSettings() throws Exception {
         SharedSpark.session();
         List<String> texts = Arrays.asList("Tom ran.", "The little girl played in the park.", null,
                 "A big dog found a shiny red ball under the tree.");
         Dataset<Row> in = TpSparkTest.frame(texts, 2);
+        // not the toy model's preset (TP before layer 1 only): a load that lost the settings would embed differently
+        EncoderSettings saved = settings.toBuilder().tp(1, 4).build();
         TpEmbedder embedder = new TpEmbedder().setInputCol("clean").setOutputCol("vec")
-                .setEncoderSettings(settings).setSkipEmpty(true);
+                .setEncoderSettings(saved).setSkipEmpty(true);
         Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {
             new SQLTransformer().setStatement("SELECT id, lower(text) AS clean FROM __THIS__"), embedder});
 
@@ -53,13 +55,22 @@ class TpEmbedderTest {
         assertThat(stage.getInputCol()).isEqualTo("clean");
         assertThat(stage.getOutputCol()).isEqualTo("vec");
         assertThat(stage.getSkipEmpty()).isTrue();
-        assertThat(stage.getEncoderSettings()).isEqualTo(settings);
+        assertThat(stage.getEncoderSettings()).isEqualTo(saved);
         assertThat(after).isEqualTo(before);
 
-        try (SentenceEncoder direct = settings.open()) {
-            assertThat(before.get(2).isNullAt(2)).isTrue();
-            TpSparkTest.assertClose(floats(before.get(1).getList(2)),
-                    direct.embed("the little girl played in the park."));
+        assertThat(after.get(2).isNullAt(2)).isTrue();
+        try (SentenceEncoder withSaved = saved.open(); SentenceEncoder withPreset = settings.open()) {
+            for (int row : new int[] {0, 1, 3}) {
+                String text = after.get(row).getString(1);
+                float[] loadedVector = floats(after.get(row).getList(2));
+                TpSparkTest.assertClose(loadedVector, withSaved.embed(text));
+                float[] preset = withPreset.embed(text);
+                double largest = 0;
+                for (int k = 0; k < preset.length; k++) {
+                    largest = Math.max(largest, Math.abs(preset[k] - loadedVector[k]));
+                }
+                assertThat(largest).as("row %d differs from the preset's embedding", row).isGreaterThan(1e-3);
+            }
         }
     }
 
