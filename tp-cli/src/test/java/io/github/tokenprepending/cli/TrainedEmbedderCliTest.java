@@ -57,6 +57,39 @@ class TrainedEmbedderCliTest {
         }
     }
 
+    /** search embeds the query with the query prompt and the lines with the document prompt: the golden's cosines. */
+    @Test
+    void searchUsesTheQueryAndDocumentPrompts() throws Exception {
+        Golden golden = StModels.golden("qwen3-embedding");
+        float[] query = golden.find("prompt_query").embeddings()[1];
+        float[][] documents = golden.find("prompt_document").embeddings();
+        Path model = StModels.unpack("qwen3-embedding", tmp);
+        StringBuilder corpus = new StringBuilder();
+        List<Integer> kept = new ArrayList<>();
+        for (int i = 0; i < golden.sentences().size(); i++) {
+            if (!golden.sentences().get(i).contains("\n")) {
+                kept.add(i);
+                corpus.append(golden.sentences().get(i)).append('\n');
+            }
+        }
+        Path file = Files.writeString(tmp.resolve("corpus.txt"), corpus);
+
+        Cli.Result r = Cli.run("search", "--model", model.toString(), "--corpus", file.toString(), "--top-k",
+                String.valueOf(kept.size()), golden.sentences().get(1));
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        List<String> hits = r.out().lines().filter(l -> l.matches("\\s*\\d+\\. .*")).toList();
+        assertThat(hits).hasSize(kept.size());
+        for (String hit : hits) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*\\d+\\. (-?\\d\\.\\d{4})  line (\\d+):.*")
+                    .matcher(hit);
+            assertThat(m.matches()).as(hit).isTrue();
+            int sentence = kept.get(Integer.parseInt(m.group(2)) - 1);
+            assertThat(Double.parseDouble(m.group(1))).as(hit)
+                    .isCloseTo(io.github.tokenprepending.Cosine.similarity(query, documents[sentence]), within(1e-4));
+        }
+    }
+
     @Test
     void anUnknownPromptNameOrTooManyDimensionsIsAnOptionError() throws Exception {
         Path model = StModels.unpack("qwen3-embedding", tmp);
