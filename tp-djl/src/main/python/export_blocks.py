@@ -6,8 +6,9 @@ Run from the repository root with a PyTorch that DJL 0.35 can load (Debian's pyt
 
 It writes tp-djl/src/main/resources/io/github/tokenprepending/djl/blocks/*.pt (a few kB each, no weights) and
 manifest.json beside them: for every block its arguments in call order (name and TorchScript type), which of
-them are a layer's weights, what it returns, and the enum codes (dtype, activation, norm, rope_type). Java fills
-arguments by name from that manifest; BlockContractTest fails when the Java side and the manifest disagree.
+them are a layer's weights, what it returns, the enum codes (dtype, activation, norm, rope_type) and the order of
+the int8 matrices in a layer's `packed` list. Java fills arguments by name from that manifest; BlockContractTest
+fails when the Java side and the manifest disagree.
 """
 import json
 import os
@@ -17,7 +18,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tp_blocks import BLOCKS, CODES, WEIGHTS, Cast, Pool, _activation  # noqa: E402
+from tp_blocks import BLOCKS, CODES, PACKED, WEIGHTS, Cast, Pool, Quantize, _activation  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "io", "github",
                    "tokenprepending", "djl", "blocks")
@@ -39,6 +40,19 @@ def _check_codes() -> None:
     want_norm = {"none": plain, "rms": rms * 0.5, "rms_unit_offset": rms * 1.5}
     for name, code in CODES["norm"].items():
         assert torch.allclose(Pool()(h, cols, w, 1e-6, code), want_norm[name]), f"norm code {code} is not {name}"
+    # int8 products are exact on integers: rows that are integer multiples of a power of two (their scale) and
+    # activations in 0..127 (quantized with scale 1 in reduce_range's 7 bits)
+    scales = torch.pow(2.0, -torch.arange(8, dtype=torch.float32)).unsqueeze(1)
+    m = torch.randint(-127, 128, (8, 16)).to(torch.float32)
+    m[:, 0] = 127
+    m = m * scales
+    packed, shapes = torch.jit.script(Quantize())([m.to(torch.float16)])
+    x = torch.randint(0, 128, (3, 16)).to(torch.float32)
+    x[0, 0] = 0
+    x[0, 1] = 127
+    y = torch.ops.quantized.linear_dynamic(x, packed[0], True)
+    assert shapes[0].shape == m.shape and shapes[0].is_meta, "quantize shapes"
+    assert torch.allclose(y, F.linear(x, m), rtol=1e-6, atol=1e-4), "quantize / linear_dynamic"
 
 
 def _signature(name: str, scripted: torch.jit.ScriptModule) -> dict:
@@ -62,7 +76,8 @@ def _write(path: str, data: bytes) -> None:
 def main() -> None:
     os.makedirs(OUT, exist_ok=True)
     _check_codes()
-    manifest = {"format": 1, "torch": torch.__version__.split("+")[0], "codes": CODES, "blocks": {}}
+    manifest = {"format": 1, "torch": torch.__version__.split("+")[0], "codes": CODES, "packed": PACKED,
+                "blocks": {}}
     for name, block in BLOCKS.items():
         scripted = torch.jit.script(block())
         path = os.path.normpath(os.path.join(OUT, name))

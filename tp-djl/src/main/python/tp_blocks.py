@@ -16,12 +16,20 @@ Weights may be stored in another dtype than the one the layers compute in (float
 float32 compute, to halve resident memory): each matrix is converted to the activations' dtype right before its
 product (a no-op when they agree), so products accumulate in the compute dtype. Norm weights and biases always
 arrive in the compute dtype.
+
+int8 weights: Quantize turns a layer's matrices (qkv, o, gate_up, down) into symmetric per-output-channel int8,
+prepacked once for FBGEMM (x86) or QNNPACK (ARM); a layer block then gets them as `packed` and multiplies with
+quantized::linear_dynamic (activations quantized per product, int8 x int8 products accumulated in int32, float32
+out). Its matrix slots then hold the matrices' shapes only (meta tensors, no storage). Float32 compute only.
 """
 from typing import List, Tuple
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor
+
+PackedLinear = torch.classes.quantized.LinearPackedParamsBase
+"""A matrix in int8, prepacked for libtorch's quantized kernels (quantized::linear_prepack)."""
 
 # Enum codes shared with Java. export_blocks.py writes them into manifest.json, checks that the functions below
 # (which must use the literals: TorchScript cannot read module-level constants) agree with them, and Java looks
@@ -69,10 +77,20 @@ def _rotate_half(x: Tensor) -> Tensor:
     return torch.cat((-x[..., half:], x[..., :half]), dim=-1)
 
 
-def _linear(x: Tensor, weight: Tensor, bias: Tensor) -> Tensor:
+def _product(x: Tensor, weight: Tensor, packed: List[PackedLinear], slot: int, reduce_range: bool) -> Tensor:
+    # x @ weight.T: with int8 weights (packed non-empty) through the prepacked matrix packed[slot], else in the
+    # compute dtype
+    if len(packed) > 0:
+        return torch.ops.quantized.linear_dynamic(x, packed[slot], reduce_range)
+    return F.linear(x, weight.to(x.dtype))
+
+
+def _linear(x: Tensor, weight: Tensor, bias: Tensor, packed: List[PackedLinear], slot: int,
+            reduce_range: bool) -> Tensor:
+    y = _product(x, weight, packed, slot, reduce_range)
     if bias.numel() == 0:
-        return F.linear(x, weight.to(x.dtype))
-    return F.linear(x, weight.to(x.dtype), bias)
+        return y
+    return y + bias
 
 
 def _prepend(h: Tensor, pst_cols: Tensor, replace: bool) -> Tensor:
@@ -102,10 +120,10 @@ def _attention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor, scale: float, soft
 def _self_attention(x: Tensor, cos: Tensor, sin: Tensor, mask: Tensor, past_k: Tensor, past_v: Tensor,
                     prefix_len: int, w_qkv: Tensor, w_o: Tensor, b_qkv: Tensor, b_o: Tensor, scale: float,
                     softcap: float, last_only: bool, q_norm: Tensor, k_norm: Tensor,
-                    eps: float) -> Tuple[Tensor, Tensor, Tensor]:
+                    eps: float, packed: List[PackedLinear], reduce_range: bool) -> Tuple[Tensor, Tensor, Tensor]:
     # w_qkv [(nh + 2 nkv) d, H] stacks the q, k and v projections (one matrix product instead of three);
     # w_o [H, nh d] tells nh. q_norm, k_norm [d]: per-head RMSNorm of queries and keys before RoPE (Qwen3), or
-    # empty for none.
+    # empty for none. packed: int8 [qkv, o, ...] or empty.
     b = x.shape[0]
     t = x.shape[1]
     d = cos.shape[-1]
@@ -114,19 +132,26 @@ def _self_attention(x: Tensor, cos: Tensor, sin: Tensor, mask: Tensor, past_k: T
     q_rows = nh * d
     c = cos.unsqueeze(1)
     s = sin.unsqueeze(1)
-    if last_only:
+    if last_only and len(packed) == 0:
         # every column's keys and values, the query of the last column only
-        kv = _linear(x, w_qkv[q_rows:], b_qkv[q_rows:] if b_qkv.numel() > 0 else b_qkv)
-        q = _linear(x[:, -1:, :], w_qkv[:q_rows], b_qkv[:q_rows] if b_qkv.numel() > 0 else b_qkv)
+        kv = _linear(x, w_qkv[q_rows:], b_qkv[q_rows:] if b_qkv.numel() > 0 else b_qkv, packed, 0, reduce_range)
+        q = _linear(x[:, -1:, :], w_qkv[:q_rows], b_qkv[:q_rows] if b_qkv.numel() > 0 else b_qkv, packed, 0,
+                    reduce_range)
         qc = c[:, :, -1:, :]
         qs = s[:, :, -1:, :]
         mask = mask[:, :, -1:, :]
     else:
-        qkv = _linear(x, w_qkv, b_qkv)
+        # (a packed matrix cannot be split by rows: with int8 weights the last column's query is cut afterwards)
+        qkv = _linear(x, w_qkv, b_qkv, packed, 0, reduce_range)
         q = qkv[:, :, :q_rows]
         kv = qkv[:, :, q_rows:]
         qc = c
         qs = s
+        if last_only:
+            q = q[:, -1:, :]
+            qc = c[:, :, -1:, :]
+            qs = s[:, :, -1:, :]
+            mask = mask[:, :, -1:, :]
     tq = q.shape[1]
     q = q.reshape(b, tq, nh, d).transpose(1, 2)
     k = kv[:, :, :nkv * d].reshape(b, t, nkv, d).transpose(1, 2)
@@ -143,32 +168,33 @@ def _self_attention(x: Tensor, cos: Tensor, sin: Tensor, mask: Tensor, past_k: T
         values = torch.cat((past_v[:, :, :prefix_len, :].expand(b, -1, -1, -1), v), dim=2)
     out = _attention(q, keys, values, mask, scale, softcap)
     out = out.transpose(1, 2).reshape(b, tq, nh * d)
-    return _linear(out, w_o, b_o), k, v
+    return _linear(out, w_o, b_o, packed, 1, reduce_range), k, v
 
 
-def _glu_mlp(x: Tensor, w_gate_up: Tensor, w_down: Tensor, act: int) -> Tensor:
-    # w_gate_up [2 I, H] stacks the gate and up projections
-    gate_up = F.linear(x, w_gate_up.to(x.dtype))
+def _glu_mlp(x: Tensor, w_gate_up: Tensor, w_down: Tensor, act: int, packed: List[PackedLinear],
+             reduce_range: bool) -> Tensor:
+    # w_gate_up [2 I, H] stacks the gate and up projections; packed: int8 [qkv, o, gate_up, down] or empty
+    gate_up = _product(x, w_gate_up, packed, 2, reduce_range)
     i = w_gate_up.shape[0] // 2
-    return F.linear(_activation(gate_up[..., :i], act) * gate_up[..., i:], w_down.to(x.dtype))
+    return _product(_activation(gate_up[..., :i], act) * gate_up[..., i:], w_down, packed, 3, reduce_range)
 
 
 def _llama_like_layer(h: Tensor, cos: Tensor, sin: Tensor, mask: Tensor, past_k: Tensor, past_v: Tensor,
                       prefix_len: int, eps: float, pst_cols: Tensor, replace: bool, last_only: bool, act: int,
                       input_layernorm: Tensor, qkv: Tensor, o: Tensor, post_attention_layernorm: Tensor,
                       gate_up: Tensor, down: Tensor, qkv_bias: Tensor, o_bias: Tensor, q_norm: Tensor,
-                      k_norm: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
+                      k_norm: Tensor, packed: List[PackedLinear], reduce_range: bool) -> Tuple[Tensor, Tensor, Tensor]:
     """The Llama layer (pre-RMSNorm attention and GLU MLP), shared by Llama/Qwen2 and Qwen3; q_norm and k_norm are
     empty except for Qwen3's per-head query and key norms."""
     h = _prepend(h, pst_cols, replace)
     d = cos.shape[-1]
     x = _rms_norm(h, input_layernorm, eps)
     attn, k, v = _self_attention(x, cos, sin, mask, past_k, past_v, prefix_len, qkv, o, qkv_bias, o_bias,
-                                 d ** -0.5, 0.0, last_only, q_norm, k_norm, eps)
+                                 d ** -0.5, 0.0, last_only, q_norm, k_norm, eps, packed, reduce_range)
     if last_only:
         h = h[:, -1:, :]
     h = h + attn
-    h = h + _glu_mlp(_rms_norm(h, post_attention_layernorm, eps), gate_up, down, act)
+    h = h + _glu_mlp(_rms_norm(h, post_attention_layernorm, eps), gate_up, down, act, packed, reduce_range)
     return h, k, v
 
 
@@ -252,11 +278,12 @@ class LlamaLayer(torch.nn.Module):
     def forward(self, h: Tensor, cos: Tensor, sin: Tensor, mask: Tensor, past_k: Tensor, past_v: Tensor,
                 prefix_len: int, eps: float, pst_cols: Tensor, replace: bool, last_only: bool, act: int,
                 input_layernorm: Tensor, qkv: Tensor, o: Tensor, post_attention_layernorm: Tensor,
-                gate_up: Tensor, down: Tensor, qkv_bias: Tensor, o_bias: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
+                gate_up: Tensor, down: Tensor, qkv_bias: Tensor, o_bias: Tensor, packed: List[PackedLinear],
+                reduce_range: bool) -> Tuple[Tensor, Tensor, Tensor]:
         none = input_layernorm[:0]
         return _llama_like_layer(h, cos, sin, mask, past_k, past_v, prefix_len, eps, pst_cols, replace, last_only,
                                  act, input_layernorm, qkv, o, post_attention_layernorm, gate_up, down, qkv_bias,
-                                 o_bias, none, none)
+                                 o_bias, none, none, packed, reduce_range)
 
 
 class Qwen3Layer(torch.nn.Module):
@@ -269,10 +296,10 @@ class Qwen3Layer(torch.nn.Module):
                 prefix_len: int, eps: float, pst_cols: Tensor, replace: bool, last_only: bool, act: int,
                 input_layernorm: Tensor, qkv: Tensor, o: Tensor, post_attention_layernorm: Tensor,
                 gate_up: Tensor, down: Tensor, qkv_bias: Tensor, o_bias: Tensor, q_norm: Tensor,
-                k_norm: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
+                k_norm: Tensor, packed: List[PackedLinear], reduce_range: bool) -> Tuple[Tensor, Tensor, Tensor]:
         return _llama_like_layer(h, cos, sin, mask, past_k, past_v, prefix_len, eps, pst_cols, replace, last_only,
                                  act, input_layernorm, qkv, o, post_attention_layernorm, gate_up, down, qkv_bias,
-                                 o_bias, q_norm, k_norm)
+                                 o_bias, q_norm, k_norm, packed, reduce_range)
 
 
 class Gemma2Layer(torch.nn.Module):
@@ -285,16 +312,18 @@ class Gemma2Layer(torch.nn.Module):
                 prefix_len: int, eps: float, pst_cols: Tensor, replace: bool, last_only: bool, act: int,
                 input_layernorm: Tensor, qkv: Tensor, o: Tensor, post_attention_layernorm: Tensor,
                 pre_feedforward_layernorm: Tensor, post_feedforward_layernorm: Tensor, gate_up: Tensor,
-                down: Tensor, scale: float, softcap: float) -> Tuple[Tensor, Tensor, Tensor]:
+                down: Tensor, scale: float, softcap: float, packed: List[PackedLinear],
+                reduce_range: bool) -> Tuple[Tensor, Tensor, Tensor]:
         h = _prepend(h, pst_cols, replace)
         none = input_layernorm[:0]
         x = _rms_norm_unit_offset(h, input_layernorm, eps)
         attn, k, v = _self_attention(x, cos, sin, mask, past_k, past_v, prefix_len, qkv, o, none, none, scale,
-                                     softcap, last_only, none, none, eps)
+                                     softcap, last_only, none, none, eps, packed, reduce_range)
         if last_only:
             h = h[:, -1:, :]
         h = h + _rms_norm_unit_offset(attn, post_attention_layernorm, eps)
-        mlp = _glu_mlp(_rms_norm_unit_offset(h, pre_feedforward_layernorm, eps), gate_up, down, act)
+        mlp = _glu_mlp(_rms_norm_unit_offset(h, pre_feedforward_layernorm, eps), gate_up, down, act, packed,
+                       reduce_range)
         h = h + _rms_norm_unit_offset(mlp, post_feedforward_layernorm, eps)
         return h, k, v
 
@@ -340,6 +369,31 @@ class Fill(torch.nn.Module):
         return src.numel()
 
 
+class Quantize(torch.nn.Module):
+    """A layer's matrices (qkv, o, gate_up, down, any float dtype) as symmetric per-output-channel int8,
+    prepacked for linear_dynamic (scale = max |row| / 127, zero point 0), with their shapes as meta tensors (no
+    storage) for the layer block's matrix slots. Called with no matrices it returns two empty lists: the `packed`
+    argument of float weights. The float matrices may be freed afterwards.
+    """
+
+    def forward(self, matrices: List[Tensor]) -> Tuple[List[PackedLinear], List[Tensor]]:
+        packed = torch.jit.annotate(List[PackedLinear], [])
+        shapes = torch.jit.annotate(List[Tensor], [])
+        for w in matrices:
+            scale = w.abs().amax(1).to(torch.float32).clamp_min(1e-30) / 127.0
+            q = w.to(torch.float32)
+            q.div_(scale.unsqueeze(1)).round_().clamp_(-127.0, 127.0)
+            q8 = _make_int8(q.to(torch.int8), scale)
+            packed.append(torch.ops.quantized.linear_prepack(q8, None))
+            shapes.append(torch.empty(w.shape, dtype=torch.float32, device=torch.device("meta")))
+        return packed, shapes
+
+
+def _make_int8(q: Tensor, scale: Tensor) -> Tensor:
+    zero = torch.zeros(scale.shape, dtype=torch.int64, device=scale.device)
+    return torch._make_per_channel_quantized_tensor(q, scale.to(torch.float64), zero, 0)
+
+
 BLOCKS = {
     "prepare.pt": Prepare,
     "rope.pt": Rope,
@@ -350,6 +404,7 @@ BLOCKS = {
     "cast.pt": Cast,
     "alloc.pt": Alloc,
     "fill.pt": Fill,
+    "quantize.pt": Quantize,
 }
 """Every exported block by file name."""
 
@@ -362,3 +417,6 @@ WEIGHTS = {
                         "post_feedforward_layernorm", "gate_up", "down"],
 }
 """The arguments of each layer block that are a checkpoint layer's weights (filled by the family's weight list)."""
+
+PACKED = ["qkv", "o", "gate_up", "down"]
+"""The matrix slots, in the order of a layer block's `packed` list (Java quantizes them in this order)."""

@@ -1,11 +1,14 @@
 package io.github.tokenprepending;
 
 import io.github.tokenprepending.hub.DownloadListener;
+import io.github.tokenprepending.prompt.PromptMethod;
 import io.github.tokenprepending.prompt.PromptSet;
 import io.github.tokenprepending.prompt.PromptTemplate;
 import io.github.tokenprepending.prompt.RenderedPrompt;
+import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.ModelOptions;
+import io.github.tokenprepending.spi.PlaceholderInit;
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -100,8 +103,10 @@ public final class EncoderSettings implements Serializable {
                     + " CPUs, see docs/gpu.md)",
             "cpu", "cuda:1", (b, v, all) -> b.device(v));
     /** The compute dtype. */
-    public static final Setting<String> DTYPE = Setting.text("dtype", "T", "compute dtype: fp32, fp16 or bf16",
-            "fp32 on CPU, bf16 on GPU", "bf16", (b, v, all) -> b.dtype(DType.parse(v)));
+    public static final Setting<String> DTYPE = Setting.text("dtype", "T", "compute dtype: auto, fp32, fp16 or bf16",
+            "auto: bf16 on a GPU, and on a CPU with native bf16 products (AVX512-BF16, AMX-BF16) when the weights are"
+                    + " 16-bit; else fp32", "bf16",
+            (b, v, all) -> b.dtype(v.trim().equalsIgnoreCase("auto") ? null : DType.parse(v)));
     /** Most prompts per batch. */
     public static final Setting<Integer> BATCH_SIZE = Setting.number("batchSize", "most prompts per batch", "32",
             "8", (b, v, all) -> b.batchSize(atLeast(v, 1)));
@@ -122,7 +127,8 @@ public final class EncoderSettings implements Serializable {
             (b, v, all) -> b.threads(atLeast(v, 1)));
     /** The dtype the weight matrices stay in. */
     public static final Setting<String> WEIGHTS_DTYPE = Setting.text("weightsDtype", "T",
-            "dtype the weight matrices stay in: fp32, fp16 or bf16, converted to the compute dtype per product",
+            "dtype the weight matrices stay in: fp32, fp16 or bf16, converted to the compute dtype per product; or int8"
+                    + " (per-output-channel, through libtorch's int8 kernels; CPU, fp32 compute)",
             "the compute dtype when 16-bit, else the checkpoint's own 16-bit dtype, else fp32", "fp16",
             (b, v, all) -> b.weightsDtype(DType.parse(v)));
 
@@ -477,7 +483,7 @@ public final class EncoderSettings implements Serializable {
             return set(DEVICE, device);
         }
 
-        /** @param dtype {@code fp32}, {@code fp16} or {@code bf16} @return this */
+        /** @param dtype {@code auto}, {@code fp32}, {@code fp16} or {@code bf16} @return this */
         public Builder dtype(String dtype) {
             return set(DTYPE, dtype);
         }
@@ -512,7 +518,7 @@ public final class EncoderSettings implements Serializable {
             return set(THREADS, threads);
         }
 
-        /** @param weightsDtype {@code fp32}, {@code fp16} or {@code bf16} @return this */
+        /** @param weightsDtype {@code fp32}, {@code fp16}, {@code bf16} or {@code int8} @return this */
         public Builder weightsDtype(String weightsDtype) {
             return set(WEIGHTS_DTYPE, weightsDtype);
         }

@@ -1,5 +1,6 @@
 package io.github.tokenprepending;
 
+import io.github.tokenprepending.prompt.PromptMethod;
 
 /**
  * A model's recommended Token Prepending settings.

@@ -1,5 +1,6 @@
 package io.github.tokenprepending;
 
+import io.github.tokenprepending.prompt.PromptMethod;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -4,11 +4,14 @@ import io.github.tokenprepending.head.EmbeddingHead;
 import io.github.tokenprepending.head.Pooling;
 import io.github.tokenprepending.hub.DownloadListener;
 import io.github.tokenprepending.hub.ModelResolver;
+import io.github.tokenprepending.prompt.PromptMethod;
 import io.github.tokenprepending.prompt.PromptSet;
+import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.LayerwiseModelProvider;
 import io.github.tokenprepending.spi.ModelInfo;
 import io.github.tokenprepending.spi.ModelOptions;
+import io.github.tokenprepending.spi.PlaceholderInit;
 import io.github.tokenprepending.spi.TokenizedPrompt;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -367,13 +370,24 @@ public final class SentenceEncoder implements AutoCloseable {
         private DownloadListener listener;
         private LayerwiseModelProvider provider;
         private Preset preset;
-        private boolean vanilla;
         private ModelOptions options = ModelOptions.defaults();
         private EmbeddingHead head;
         private Pooling pooling;
+        private String promptName;
+        private Integer dimensions;
         private final List<OutputLayer> alsoLoadFor = new ArrayList<>();
-        /** Changes to the preset's settings, in the order given: the builder wraps {@link TpConfig.Builder}. */
-        private final List<Consumer<TpConfig.Builder>> changes = new ArrayList<>();
+        /** Token Prepending settings instead of the preset's, or null for the preset's. */
+        private TpConfig tpConfig;
+        // Single settings over the preset's (or config's); null: not set. build() resolves them once.
+        /** Empty: vanilla, no Token Prepending. */
+        private Optional<TpRange> tp;
+        private OutputLayer outputLayer;
+        private PromptSet prompts;
+        private Integer batchSize;
+        private Integer maxBatchTokens;
+        private Integer maxTokens;
+        private Boolean normalize;
+        private Boolean prefixCache;
 
         private Builder() {
         }
@@ -487,26 +501,28 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder tp(TpRange range) {
-            Objects.requireNonNull(range, "range");
-            this.vanilla = false;
-            return config(c -> c.tp(range));
-        }
-
-        /** @return this, embedding without Token Prepending (the vanilla prompt) */
-        public Builder vanilla() {
-            this.vanilla = true;
-            return config(TpConfig.Builder::vanilla);
+            this.tp = Optional.of(Objects.requireNonNull(range, "range"));
+            return this;
         }
 
         /**
-         * Changes the Token Prepending settings directly, after the preset was applied (for what has no shortcut
-         * here).
+         * Embeds without Token Prepending (the vanilla prompt); without an explicit {@link #outputLayer} it reads
+         * {@code hidden_states[-1]}, the paper's vanilla baseline.
          *
-         * @param change edits the settings builder
          * @return this
          */
-        public Builder config(Consumer<TpConfig.Builder> change) {
-            changes.add(Objects.requireNonNull(change, "change"));
+        public Builder vanilla() {
+            this.tp = Optional.empty();
+            return this;
+        }
+
+        /**
+         * @param config every Token Prepending setting at once, instead of the preset's; the single setters
+         *     ({@link #tp}, {@link #outputLayer}, ...) still override its values
+         * @return this
+         */
+        public Builder config(TpConfig config) {
+            this.tpConfig = Objects.requireNonNull(config, "config");
             return this;
         }
 
@@ -523,8 +539,8 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder outputLayer(OutputLayer outputLayer) {
-            Objects.requireNonNull(outputLayer, "outputLayer");
-            return config(c -> c.outputLayer(outputLayer));
+            this.outputLayer = Objects.requireNonNull(outputLayer, "outputLayer");
+            return this;
         }
 
         /**
@@ -548,8 +564,8 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder prompts(PromptSet prompts) {
-            Objects.requireNonNull(prompts, "prompts");
-            return config(c -> c.prompts(prompts));
+            this.prompts = Objects.requireNonNull(prompts, "prompts");
+            return this;
         }
 
         /**
@@ -559,7 +575,8 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder promptName(String promptName) {
-            return config(c -> c.promptName(promptName));
+            this.promptName = promptName;
+            return this;
         }
 
         /**
@@ -571,7 +588,8 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder dimensions(int dimensions) {
-            return config(c -> c.dimensions(dimensions));
+            this.dimensions = dimensions;
+            return this;
         }
 
         /**
@@ -602,7 +620,8 @@ public final class SentenceEncoder implements AutoCloseable {
         }
 
         /**
-         * @param dtype compute dtype (default float32 on CPU, bfloat16 on GPU)
+         * @param dtype compute dtype, or null for auto (the default: bfloat16 on a GPU, and on a CPU with native
+         *     bfloat16 products when the weights are 16-bit; else float32)
          * @return this
          */
         public Builder dtype(DType dtype) {
@@ -657,7 +676,8 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder batchSize(int batchSize) {
-            return config(c -> c.batchSize(batchSize));
+            this.batchSize = batchSize;
+            return this;
         }
 
         /**
@@ -665,7 +685,8 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder maxBatchTokens(int maxBatchTokens) {
-            return config(c -> c.maxBatchTokens(maxBatchTokens));
+            this.maxBatchTokens = maxBatchTokens;
+            return this;
         }
 
         /**
@@ -673,7 +694,8 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder maxTokens(int maxTokens) {
-            return config(c -> c.maxTokens(maxTokens));
+            this.maxTokens = maxTokens;
+            return this;
         }
 
         /**
@@ -681,7 +703,8 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder normalize(boolean normalize) {
-            return config(c -> c.normalize(normalize));
+            this.normalize = normalize;
+            return this;
         }
 
         /**
@@ -689,12 +712,24 @@ public final class SentenceEncoder implements AutoCloseable {
          * @return this
          */
         public Builder prefixCache(boolean prefixCache) {
-            return config(c -> c.prefixCache(prefixCache));
+            this.prefixCache = prefixCache;
+            return this;
         }
 
         /** @param settings the settings being applied, reported by {@link SentenceEncoder#settings()} */
         void settings(EncoderSettings settings) {
             this.settings = settings;
+        }
+
+        /**
+         * @param options how the model is loaded (device, dtype, placeholder, threads, weights dtype), instead of
+         *     the defaults; {@link #device}, {@link #dtype}, ... change single values of it. The layers to load are
+         *     chosen by {@link #build()}.
+         * @return this
+         */
+        public Builder options(ModelOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
         }
 
         /** @return the load options set so far (device, dtype, placeholder, threads, weights dtype) */
@@ -751,25 +786,59 @@ public final class SentenceEncoder implements AutoCloseable {
             }
         }
 
+        /**
+         * The Token Prepending settings: the preset's (or {@link #config}'s), a trained embedder's head and default
+         * prompt, then the single settings set here.
+         */
         private TpConfig settings(Preset chosen, EmbeddingHead folderHead) {
-            TpConfig.Builder config = chosen.applyTo(TpConfig.builder());
-            EmbeddingHead h = head != null ? head : folderHead != null ? folderHead : EmbeddingHead.lastToken();
+            TpConfig.Builder c = tpConfig != null ? tpConfig.toBuilder() : chosen.applyTo(TpConfig.builder());
+            EmbeddingHead h = head != null ? head : folderHead != null ? folderHead
+                    : tpConfig != null ? tpConfig.head() : EmbeddingHead.lastToken();
             if (pooling != null) {
                 h = h.withPooling(pooling);
             }
-            config.head(h);
-            if (chosen.isEmbedder()) {
+            c.head(h);
+            if (tpConfig == null && chosen.isEmbedder()) {
                 // a trained embedder reads its text as its tokenizer expects: the default prompt, no preprocessing
                 String name = h.defaultPromptName();
-                config.prompts(name == null ? PromptSet.prefix("raw", "") : PromptSet.prefix(name, h.prompt(name)));
-                config.maxTokens(h.maxSeqLength());
+                c.prompts(name == null ? PromptSet.prefix("raw", "") : PromptSet.prefix(name, h.prompt(name)));
+                c.maxTokens(h.maxSeqLength());
             }
-            if (vanilla) {
-                // the paper's vanilla baseline reads hidden_states[-1]; an explicit output layer still wins
-                config.outputLayer(OutputLayer.last());
+            if (promptName != null) {
+                c.promptName(promptName);
             }
-            changes.forEach(change -> change.accept(config));
-            return config.build();
+            if (dimensions != null) {
+                c.dimensions(dimensions);
+            }
+            if (tp != null) {
+                c.tp(tp.orElse(null));
+                if (tp.isEmpty()) {
+                    // the paper's vanilla baseline reads hidden_states[-1]; an explicit output layer still wins
+                    c.outputLayer(OutputLayer.last());
+                }
+            }
+            if (outputLayer != null) {
+                c.outputLayer(outputLayer);
+            }
+            if (prompts != null) {
+                c.prompts(prompts);
+            }
+            if (batchSize != null) {
+                c.batchSize(batchSize);
+            }
+            if (maxBatchTokens != null) {
+                c.maxBatchTokens(maxBatchTokens);
+            }
+            if (maxTokens != null) {
+                c.maxTokens(maxTokens);
+            }
+            if (normalize != null) {
+                c.normalize(normalize);
+            }
+            if (prefixCache != null) {
+                c.prefixCache(prefixCache);
+            }
+            return c.build();
         }
 
         /**

@@ -2,6 +2,7 @@ package io.github.tokenprepending;
 
 import io.github.tokenprepending.head.EmbeddingHead;
 import io.github.tokenprepending.head.Pooling;
+import io.github.tokenprepending.prompt.PromptMethod;
 import io.github.tokenprepending.prompt.PromptSet;
 import io.github.tokenprepending.prompt.PromptTemplate;
 import io.github.tokenprepending.prompt.RenderedPrompt;

@@ -1,6 +1,7 @@
 package io.github.tokenprepending;
 
 import io.github.tokenprepending.head.EmbeddingHead;
+import io.github.tokenprepending.prompt.PromptMethod;
 import io.github.tokenprepending.prompt.PromptSet;
 import java.util.Objects;
 

@@ -3,7 +3,9 @@ package io.github.tokenprepending;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.spi.ModelOptions;
+import io.github.tokenprepending.spi.PlaceholderInit;
 import io.github.tokenprepending.toy.ToyModel;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -70,6 +72,9 @@ class EncoderSettingsTest {
                 .threads(3).build().modelOptions();
         assertThat(o).isEqualTo(new ModelOptions("cuda:1", DType.BFLOAT16, PlaceholderInit.gaussian(7), 3));
         assertThat(EncoderSettings.builder().build().modelOptions()).isEqualTo(ModelOptions.defaults());
+        ModelOptions auto = EncoderSettings.builder().dtype("auto").weightsDtype("int8").build().modelOptions();
+        assertThat(auto.dtype()).as("auto leaves the choice to the engine").isNull();
+        assertThat(auto.weightsDtype()).isEqualTo(DType.INT8);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.tokenprepending.prompt.RenderedPrompt;
+import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.spi.ForwardPass;
 import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.ModelInfo;
@@ -106,7 +107,7 @@ class LayerLoopTest {
 
         @Override
         public ModelInfo info() {
-            return new ModelInfo("rec", "rec", 3, 1, 10, 16, 9, 1, DType.FLOAT32, "cpu");
+            return new ModelInfo("rec", "rec", 3, 1, 10, 16, 9, 1, DType.FLOAT32, "cpu", DType.FLOAT32, "asked for");
         }
 
         @Override

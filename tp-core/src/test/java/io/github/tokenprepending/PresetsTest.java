@@ -3,6 +3,7 @@ package io.github.tokenprepending;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.tokenprepending.prompt.PromptMethod;
 import io.github.tokenprepending.prompt.PromptSet;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

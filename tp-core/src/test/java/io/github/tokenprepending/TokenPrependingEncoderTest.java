@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.github.tokenprepending.prompt.PromptMethod;
 import io.github.tokenprepending.prompt.PromptSet;
 import io.github.tokenprepending.prompt.PromptTemplate;
 import io.github.tokenprepending.prompt.RenderedPrompt;

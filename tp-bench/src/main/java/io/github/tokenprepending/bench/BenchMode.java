@@ -1,9 +1,9 @@
 package io.github.tokenprepending.bench;
 
 import io.github.tokenprepending.OutputLayer;
-import io.github.tokenprepending.PromptMethod;
 import io.github.tokenprepending.TpConfig;
 import io.github.tokenprepending.TpRange;
+import io.github.tokenprepending.prompt.PromptMethod;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;

@@ -2,11 +2,11 @@ package io.github.tokenprepending.bench;
 
 import io.github.tokenprepending.EncodingStats;
 import io.github.tokenprepending.OutputLayer;
-import io.github.tokenprepending.PromptMethod;
 import io.github.tokenprepending.SentenceEncoder;
 import io.github.tokenprepending.TpConfig;
 import io.github.tokenprepending.TpRange;
 import io.github.tokenprepending.djl.DjlRuntime;
+import io.github.tokenprepending.prompt.PromptMethod;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;

@@ -2,7 +2,6 @@ package io.github.tokenprepending.cli;
 
 import io.github.tokenprepending.OutputLayer;
 import io.github.tokenprepending.Presets;
-import io.github.tokenprepending.PromptMethod;
 import io.github.tokenprepending.EncoderSettings;
 import io.github.tokenprepending.SentenceEncoder;
 import io.github.tokenprepending.bench.BenchMode;
@@ -14,6 +13,7 @@ import io.github.tokenprepending.bench.Memory;
 import io.github.tokenprepending.bench.SyntheticModels;
 import io.github.tokenprepending.djl.DjlLayerwiseModel;
 import io.github.tokenprepending.djl.DjlRuntime;
+import io.github.tokenprepending.prompt.PromptMethod;
 import io.github.tokenprepending.spi.LayerwiseModel;
 import java.io.IOException;
 import java.nio.file.Path;

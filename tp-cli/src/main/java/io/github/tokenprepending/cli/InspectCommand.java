@@ -35,7 +35,8 @@ final class InspectCommand implements Callable<Integer> {
             System.out.println("hidden size   " + info.hiddenSize() + " (the embedding dimension)");
             System.out.println("vocabulary    " + info.vocabSize() + " embedding rows");
             System.out.println("max positions " + info.maxPositions());
-            System.out.println("dtype         " + info.dtype());
+            System.out.println("dtype         " + info.dtype() + " (" + info.dtypeReason() + ")");
+            System.out.println("weights dtype " + info.weightsDtype());
             System.out.println("device        " + info.device());
             System.out.println("<PST> id      " + info.placeholderId());
             System.out.println("BOS id        " + (info.bosId() < 0 ? "none" : info.bosId()));

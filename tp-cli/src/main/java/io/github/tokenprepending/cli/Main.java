@@ -46,6 +46,11 @@ public final class Main {
         if (System.getProperty("ai.djl.offline") == null) {
             // tp.jar ships the CPU natives; never reach out for others unless asked (-Dai.djl.offline=false)
             System.setProperty("ai.djl.offline", "true");
+            String warning = NativePlatform.warning(NativePlatform.ofThisJar(), NativePlatform.ofThisMachine(),
+                    System.getenv("PYTORCH_LIBRARY_PATH"));
+            if (warning != null) {
+                System.err.println(warning);
+            }
         }
         CommandLine cli = commandLine();
         cli.setParameterExceptionHandler(Main::usageError);

@@ -35,4 +35,21 @@ class InspectCommandTest {
         assertThat(r.out()).contains("settings      vanilla, output layer -1").contains("<PST> at none")
                 .doesNotContain("<-- placeholder").contains("<-- embedding read here");
     }
+
+    @Test
+    void saysWhichDtypesWereChosenAndWhy() {
+        Cli.Result auto = Cli.run("inspect");
+        assertThat(auto.exitCode()).as(auto.toString()).isZero();
+        assertThat(auto.out()).contains("dtype         FLOAT32 (auto: float32 weights)")
+                .contains("weights dtype FLOAT32");
+
+        Cli.Result int8 = Cli.run("inspect", "--weights-dtype", "int8");
+        assertThat(int8.exitCode()).as(int8.toString()).isZero();
+        assertThat(int8.out()).contains("dtype         FLOAT32 (auto: int8 weights multiply through int8 kernels")
+                .contains("weights dtype INT8");
+
+        Cli.Result wrong = Cli.run("inspect", "--dtype", "int8");
+        assertThat(wrong.exitCode()).isNotZero();
+        assertThat(wrong.err()).contains("int8 is a weights dtype");
+    }
 }

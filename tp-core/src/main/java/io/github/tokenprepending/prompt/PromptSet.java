@@ -1,6 +1,5 @@
 package io.github.tokenprepending.prompt;
 
-import io.github.tokenprepending.PromptMethod;
 import java.util.List;
 import java.util.Objects;
 

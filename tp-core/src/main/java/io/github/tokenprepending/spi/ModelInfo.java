@@ -1,6 +1,5 @@
 package io.github.tokenprepending.spi;
 
-import io.github.tokenprepending.DType;
 /**
  * Facts about a loaded model.
  *
@@ -14,6 +13,8 @@ import io.github.tokenprepending.DType;
  * @param bosId the begin-of-sequence id, or -1
  * @param dtype the compute dtype
  * @param device where the model runs, for example {@code cpu} or {@code cuda:0}
+ * @param weightsDtype the dtype the weight matrices are kept in (may differ from the compute dtype)
+ * @param dtypeReason why the compute dtype was chosen, in words
  */
 public record ModelInfo(
         String family,
@@ -25,7 +26,9 @@ public record ModelInfo(
         int placeholderId,
         int bosId,
         DType dtype,
-        String device) {
+        String device,
+        DType weightsDtype,
+        String dtypeReason) {
 
     /** Validates the facts. */
     public ModelInfo {

@@ -1,7 +1,5 @@
 package io.github.tokenprepending.spi;
 
-import io.github.tokenprepending.DType;
-import io.github.tokenprepending.PlaceholderInit;
 import java.util.Locale;
 import java.util.Objects;
 

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.tokenprepending.LayerLoop;
-import io.github.tokenprepending.PromptMethod;
 import io.github.tokenprepending.TpRange;
+import io.github.tokenprepending.prompt.PromptMethod;
 import io.github.tokenprepending.prompt.PromptTemplate;
 import io.github.tokenprepending.prompt.SentencePreprocessor;
 import io.github.tokenprepending.spi.ForwardPass;

@@ -3,8 +3,6 @@ package io.github.tokenprepending.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.tokenprepending.DType;
-import io.github.tokenprepending.PlaceholderInit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -16,7 +14,7 @@ class OptionsParsingTest {
     @CsvSource({
         "fp32, FLOAT32", "float32, FLOAT32", "f32, FLOAT32", "float, FLOAT32", "' FP32 ', FLOAT32",
         "fp16, FLOAT16", "float16, FLOAT16", "f16, FLOAT16", "half, FLOAT16", "Float16, FLOAT16",
-        "bf16, BFLOAT16", "bfloat16, BFLOAT16", "BF16, BFLOAT16"
+        "bf16, BFLOAT16", "bfloat16, BFLOAT16", "BF16, BFLOAT16", "int8, INT8", "I8, INT8"
     })
     void parsesDtypes(String text, DType expected) {
         assertThat(DType.parse(text)).isEqualTo(expected);
@@ -24,8 +22,9 @@ class OptionsParsingTest {
 
     @Test
     void rejectsUnknownDtypes() {
-        assertThatThrownBy(() -> DType.parse("int8")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'int8'").hasMessageContaining("fp32").hasMessageContaining("bf16");
+        assertThatThrownBy(() -> DType.parse("int4")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'int4'").hasMessageContaining("fp32").hasMessageContaining("bf16")
+                .hasMessageContaining("int8");
     }
 
     @Test
@@ -83,11 +82,11 @@ class OptionsParsingTest {
 
     @Test
     void modelInfoNeedsLayersAndAHiddenSize() {
-        ModelInfo ok = new ModelInfo("llama", "mistral", 32, 4096, 32000, 4096, 32000, 1, DType.FLOAT32, "cpu");
+        ModelInfo ok = new ModelInfo("llama", "mistral", 32, 4096, 32000, 4096, 32000, 1, DType.FLOAT32, "cpu", DType.FLOAT32, "asked for");
         assertThat(ok.numLayers()).isEqualTo(32);
-        assertThatThrownBy(() -> new ModelInfo("x", "x", 0, 8, 10, 10, 9, 1, DType.FLOAT32, "cpu"))
+        assertThatThrownBy(() -> new ModelInfo("x", "x", 0, 8, 10, 10, 9, 1, DType.FLOAT32, "cpu", DType.FLOAT32, "asked for"))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ModelInfo("x", "x", 1, 0, 10, 10, 9, 1, DType.FLOAT32, "cpu"))
+        assertThatThrownBy(() -> new ModelInfo("x", "x", 1, 0, 10, 10, 9, 1, DType.FLOAT32, "cpu", DType.FLOAT32, "asked for"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

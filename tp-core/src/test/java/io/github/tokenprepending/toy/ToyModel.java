@@ -1,7 +1,7 @@
 package io.github.tokenprepending.toy;
 
-import io.github.tokenprepending.DType;
 import io.github.tokenprepending.conformance.HashingTokenizer;
+import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.spi.ForwardPass;
 import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.ModelInfo;
@@ -65,7 +65,7 @@ public final class ToyModel implements LayerwiseModel {
 
     @Override
     public ModelInfo info() {
-        return new ModelInfo("toy", "toy", layers, HIDDEN, vocab, 64, vocab, 1, DType.FLOAT32, "cpu");
+        return new ModelInfo("toy", "toy", layers, HIDDEN, vocab, 64, vocab, 1, DType.FLOAT32, "cpu", DType.FLOAT32, "asked for");
     }
 
     @Override

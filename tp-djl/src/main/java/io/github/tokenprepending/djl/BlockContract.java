@@ -27,10 +27,13 @@ final class BlockContract {
 
     private final Map<String, Signature> blocks;
     private final Map<String, Map<String, Integer>> codes;
+    private final List<String> packed;
 
-    private BlockContract(Map<String, Signature> blocks, Map<String, Map<String, Integer>> codes) {
+    private BlockContract(Map<String, Signature> blocks, Map<String, Map<String, Integer>> codes,
+            List<String> packed) {
         this.blocks = blocks;
         this.codes = codes;
+        this.packed = packed;
     }
 
     /** @return the manifest bundled with the blocks in this jar */
@@ -58,7 +61,10 @@ final class BlockContract {
                 e.getValue().properties().forEach(c -> byName.put(c.getKey(), c.getValue().intValue()));
                 codes.put(e.getKey(), Collections.unmodifiableMap(byName));
             }
-            return new BlockContract(Collections.unmodifiableMap(blocks), Collections.unmodifiableMap(codes));
+            List<String> packed = new ArrayList<>();
+            root.required("packed").forEach(p -> packed.add(p.asText()));
+            return new BlockContract(Collections.unmodifiableMap(blocks), Collections.unmodifiableMap(codes),
+                    List.copyOf(packed));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + resource, e);
         } catch (IllegalArgumentException e) {
@@ -83,6 +89,14 @@ final class BlockContract {
                     + " (blocks: " + String.join(", ", blocks.keySet()) + "); re-run export_blocks.py");
         }
         return s;
+    }
+
+    /**
+     * @return the matrix slots of a layer block in the order its {@code packed} argument lists their int8 forms
+     *     ({@code quantize.pt} quantizes them in this order)
+     */
+    List<String> packed() {
+        return packed;
     }
 
     /** @return the enum tables by kind ({@code activation} → {@code silu} → 0) */

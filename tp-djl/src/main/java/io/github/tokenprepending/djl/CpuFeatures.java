@@ -46,4 +46,16 @@ public final class CpuFeatures {
     public static boolean fastBf16() {
         return !bf16Support().equals("none");
     }
+
+    /**
+     * Whether int8 products must quantize activations to 7 bits instead of 8 ({@code reduce_range} of
+     * {@code quantized::linear_dynamic}). FBGEMM's AVX2 kernels add pairs of uint8 x int8 products in 16 bits,
+     * which can saturate with full-range activations; its AVX512-VNNI kernels accumulate in 32 bits and need no such
+     * margin. Where the flags are unknown the safe answer, true, is given.
+     *
+     * @return whether to reduce the activations' range
+     */
+    public static boolean int8ReduceRange() {
+        return !flags().contains("avx512_vnni");
+    }
 }

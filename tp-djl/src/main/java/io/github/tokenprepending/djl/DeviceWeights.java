@@ -7,13 +7,13 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.IValue;
-import io.github.tokenprepending.DType;
-import io.github.tokenprepending.PlaceholderInit;
 import io.github.tokenprepending.djl.family.Architecture;
 import io.github.tokenprepending.djl.family.BlockInput;
 import io.github.tokenprepending.djl.family.DecoderSpec;
 import io.github.tokenprepending.djl.family.LayerBlock;
 import io.github.tokenprepending.djl.family.LayerWeight;
+import io.github.tokenprepending.spi.DType;
+import io.github.tokenprepending.spi.PlaceholderInit;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,6 +37,7 @@ final class DeviceWeights implements AutoCloseable {
     private final PtNDManager manager;
     private final List<IValue> owned = new ArrayList<>();
     private final IValue[][] layerWeights;
+    private final IValue[] layerPacked;
     private final List<Map<String, IValue>> layerExtras = new ArrayList<>();
     private TorchBlocks blocks;
     private RopeTables rope;
@@ -50,6 +51,7 @@ final class DeviceWeights implements AutoCloseable {
         this.layerSignature = BlockContract.bundled().block(architecture.block().resource());
         this.manager = manager;
         this.layerWeights = new IValue[plan.layers()][];
+        this.layerPacked = new IValue[plan.layers()];
     }
 
     /**
@@ -96,11 +98,15 @@ final class DeviceWeights implements AutoCloseable {
             long[] embeddingShape = {spec.vocabSize(), h};
             placeholderVector = placeholderVector(placeholder, loader, embeddingShape, placeholderId);
             PtNDArray embedding = loader.load(List.of(LayerWeight.required(architecture.embeddingWeight(),
-                    embeddingShape)), plan.weightsDtype());
+                    embeddingShape)), plan.weightsDtype() == DType.INT8 ? plan.dtype() : plan.weightsDtype());
             PtNDArray finalNorm = loader.load(List.of(LayerWeight.required(architecture.finalNormWeight(), h)),
                     plan.dtype());
+            IValue noPacked = plan.weightsDtype() == DType.INT8 ? null : own(Int8Matrices.none(blocks));
             for (int layer = 0; layer < plan.layers(); layer++) {
                 layerWeights[layer] = loadLayer(loader, layer);
+                if (noPacked != null) {
+                    layerPacked[layer] = noPacked;
+                }
                 Map<String, IValue> extras = new LinkedHashMap<>();
                 for (Map.Entry<String, Double> e : block.extraArguments(layer).entrySet()) {
                     extras.put(e.getKey(), own(IValue.from(e.getValue())));
@@ -121,15 +127,27 @@ final class DeviceWeights implements AutoCloseable {
                     own(IValue.from(embedding)),
                     own(IValue.from(placeholderVector)),
                     own(IValue.from(spec.embedScale())),
-                    own(IValue.from((long) block.slidingWindow())));
+                    own(IValue.from((long) block.slidingWindow())),
+                    own(IValue.from(CpuFeatures.int8ReduceRange())));
         }
     }
 
     /**
      * Loads a layer's weights, one IValue per weight slot of the block, in the manifest's slot order: matrices in the
-     * weights dtype, norms and biases in the compute dtype.
+     * weights dtype, norms and biases in the compute dtype. With int8 weights the matrices are read as the
+     * checkpoint stores them, quantized together and freed ({@link Int8Matrices}); their slots then hold shapes
+     * only, and {@link #layerPacked} the int8 matrices.
      */
     private IValue[] loadLayer(WeightLoader loader, int layer) throws IOException {
+        if (plan.weightsDtype() == DType.INT8) {
+            Int8Matrices.Layer q = Int8Matrices.load(architecture, layerSignature, loader, blocks, layer,
+                    plan.dtype());
+            layerPacked[layer] = own(q.packed());
+            for (IValue v : q.slots()) {
+                own(v);
+            }
+            return q.slots();
+        }
         List<BlockInput> inputs = architecture.layerInputs(layer);
         List<String> slots = layerSignature.weights();
         List<String> given = inputs.stream().map(BlockInput::slot).toList();
@@ -219,6 +237,11 @@ final class DeviceWeights implements AutoCloseable {
     /** @return the layer block's signature (argument and weight slot names) */
     BlockContract.Signature layerSignature() {
         return layerSignature;
+    }
+
+    /** @return a layer's int8 matrices (its block's {@code packed} argument); an empty list for float weights */
+    IValue layerPacked(int layer) {
+        return layerPacked[layer];
     }
 
     /** @return a layer's weights, in the order of {@link #layerSignature()}'s weight slots */

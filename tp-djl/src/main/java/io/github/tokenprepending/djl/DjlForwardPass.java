@@ -160,7 +160,9 @@ final class DjlForwardPass implements ForwardPass {
                     .set("pst_cols", placeholderColumns)
                     .set("replace", pending ? k.yes() : k.no())
                     .set("last_only", last ? k.yes() : k.no())
-                    .set("act", k.activation());
+                    .set("act", k.activation())
+                    .set("packed", model.weights().layerPacked(layer))
+                    .set("reduce_range", k.reduceRange());
             List<String> slots = model.weights().layerSignature().weights();
             IValue[] weights = model.weights().layerWeights(layer);
             for (int w = 0; w < weights.length; w++) {

@@ -2,10 +2,10 @@ package io.github.tokenprepending.djl;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.IValue;
-import io.github.tokenprepending.DType;
 import io.github.tokenprepending.djl.family.Architecture;
 import io.github.tokenprepending.djl.family.DecoderSpec;
 import io.github.tokenprepending.djl.family.LayerBlock;
+import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.spi.ForwardPass;
 import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.ModelInfo;
@@ -38,7 +38,7 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
     /** IValues every call shares; created once, closed with the model. */
     record Constants(IValue eps, IValue activation, IValue yes, IValue no, IValue emptyPast,
             IValue finalNormWeight, IValue noNorm, IValue finalNormCode, IValue embedding, IValue placeholder,
-            IValue embedScale, IValue window) {
+            IValue embedScale, IValue window, IValue reduceRange) {
     }
 
     private DjlLayerwiseModel(Architecture architecture, TextTokenizer tokenizer, String deviceName,
@@ -99,7 +99,8 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
     @Override
     public ModelInfo info() {
         return new ModelInfo(architecture.family(), spec.modelType(), spec.numLayers(), spec.hiddenSize(),
-                spec.vocabSize(), spec.maxPositions(), tokenizer.placeholderId(), spec.bosId(), plan.dtype(), deviceName);
+                spec.vocabSize(), spec.maxPositions(), tokenizer.placeholderId(), spec.bosId(), plan.dtype(), deviceName,
+                plan.weightsDtype(), plan.dtypeReason());
     }
 
     @Override

@@ -1,10 +1,10 @@
 package io.github.tokenprepending.djl;
 
 import ai.djl.Device;
-import io.github.tokenprepending.DType;
 import io.github.tokenprepending.djl.checkpoint.TensorDtype;
 import io.github.tokenprepending.djl.family.Architecture;
 import io.github.tokenprepending.djl.family.DecoderSpec;
+import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.spi.ModelOptions;
 import java.io.IOException;
 import java.util.function.Predicate;
@@ -21,14 +21,17 @@ import org.slf4j.LoggerFactory;
  * @param device where the weights go
  * @param layers the decoder layers to load (the first ones)
  * @param dtype the compute dtype
- * @param weightsDtype the dtype of the weight matrices and the embedding (norms and biases take the compute dtype)
+ * @param weightsDtype the dtype of the weight matrices and the embedding (norms and biases take the compute dtype;
+ *     with int8 matrices the embedding does too)
+ * @param dtypeReason why the compute dtype was chosen ({@link ComputeDtype})
  */
-public record LoadPlan(Device device, int layers, DType dtype, DType weightsDtype) {
+public record LoadPlan(Device device, int layers, DType dtype, DType weightsDtype, String dtypeReason) {
     private static final Logger LOG = LoggerFactory.getLogger(LoadPlan.class);
 
     /**
-     * Applies the defaults: every layer; bfloat16 compute on a GPU, float32 on a CPU; weights in the compute dtype
-     * when that is 16-bit, else as stored (see {@link #defaultWeightsDtype}).
+     * Applies the defaults: every layer; the compute dtype of {@link ComputeDtype} ({@code auto}: bfloat16 on a GPU,
+     * and on a CPU with native bfloat16 products when the weights are 16-bit, else float32); weights in the compute
+     * dtype when that is 16-bit, else as stored (see {@link #defaultWeightsDtype}).
      *
      * @param architecture what the family read from config.json
      * @param options the caller's device, dtype, weights dtype and layers
@@ -53,19 +56,34 @@ public record LoadPlan(Device device, int layers, DType dtype, DType weightsDtyp
             throw new IllegalArgumentException("cannot load " + layers + " decoder layers of a model with "
                     + spec.numLayers());
         }
-        DType dtype = options.dtype() != null ? options.dtype() : device.isGpu() ? DType.BFLOAT16 : DType.FLOAT32;
+        if (options.dtype() == DType.INT8) {
+            throw new IllegalArgumentException("int8 is a weights dtype (--weights-dtype int8 /"
+                    + " .weightsDtype(DType.INT8)), not a compute dtype: int8 weights compute in float32");
+        }
+        if (options.weightsDtype() == DType.INT8 && device.isGpu()) {
+            throw new IllegalArgumentException("int8 weights run on CPUs (libtorch's FBGEMM and QNNPACK kernels);"
+                    + " on " + options.device() + " use --weights-dtype fp16 or bf16");
+        }
+        if (options.weightsDtype() == DType.INT8 && options.dtype() != null && options.dtype() != DType.FLOAT32) {
+            throw new IllegalArgumentException("int8 weights compute in float32, not " + options.dtype()
+                    + ": drop --dtype, or keep 16-bit weights (--weights-dtype fp16 or bf16)");
+        }
+        ComputeDtype chosen = ComputeDtype.choose(options.dtype(), options.weightsDtype(), storedEmbedding,
+                device.isGpu(), fastBf16 ? CpuFeatures.bf16Support() : "none");
+        DType dtype = chosen.dtype();
         DType weightsDtype = options.weightsDtype() != null ? options.weightsDtype()
                 : defaultWeightsDtype(dtype, storedEmbedding.get());
         if (!device.isGpu() && dtype == DType.BFLOAT16 && !fastBf16) {
             LOG.warn("bfloat16 compute on a CPU without AVX512-BF16 or AMX-BF16: products are emulated and"
                     + " slower than float32; --weights-dtype bf16 with float32 compute saves the same memory");
         }
-        if (!device.isGpu() && dtype == DType.FLOAT32 && weightsDtype != DType.FLOAT32 && fastBf16) {
+        if (!device.isGpu() && dtype == DType.FLOAT32 && (weightsDtype == DType.FLOAT16
+                || weightsDtype == DType.BFLOAT16) && fastBf16) {
             LOG.info("{} weights under float32 compute are widened product by product; this CPU has {}:"
                     + " --dtype bf16 computes natively and is several times faster (embeddings then differ from"
                     + " float32 by ~1e-2 relative)", weightsDtype, CpuFeatures.bf16Support());
         }
-        return new LoadPlan(device, layers, dtype, weightsDtype);
+        return new LoadPlan(device, layers, dtype, weightsDtype, chosen.reason());
     }
 
     /** How a checkpoint stores a tensor, read on demand. */

@@ -2,11 +2,11 @@ package io.github.tokenprepending.djl;
 
 import ai.djl.Device;
 import ai.djl.util.cuda.CudaUtils;
-import io.github.tokenprepending.DType;
 import io.github.tokenprepending.djl.family.Architecture;
 import io.github.tokenprepending.djl.family.BlockInput;
 import io.github.tokenprepending.djl.family.DecoderSpec;
 import io.github.tokenprepending.djl.family.LayerWeight;
+import io.github.tokenprepending.spi.DType;
 import java.io.IOException;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
@@ -17,9 +17,10 @@ import java.util.function.Predicate;
 
 /**
  * How much memory a model takes before it is loaded, and whether that fits: weights in the dtype they stay in
- * (matrices and the embedding in the weights dtype, norms and biases in the compute dtype), plus the largest matrix
- * converted to the compute dtype for its product, one loading chunk, and activations at the default batch budget
- * (8192 tokens). Loading fails before anything is allocated when the estimate exceeds the memory available
+ * (matrices and the embedding in the weights dtype, norms and biases in the compute dtype; with int8 matrices the
+ * embedding in the compute dtype), plus the largest matrix converted to the compute dtype for its product (int8: a
+ * layer being quantized while loading), one loading chunk, and activations at the default batch budget (8192
+ * tokens). Loading fails before anything is allocated when the estimate exceeds the memory available
  * ({@code MemAvailable} of {@code /proc/meminfo} on CPU, free device memory on a GPU); the system property
  * {@value #SKIP_PROPERTY}{@code =false} turns the check off.
  *
@@ -44,11 +45,14 @@ record ModelMemory(long weightBytes, long workingBytes, long bytesPerLayer) {
         DecoderSpec spec = architecture.spec();
         int w = bytes(weights);
         int c = bytes(compute);
-        long total = (long) spec.vocabSize() * spec.hiddenSize() * w + (long) spec.hiddenSize() * c;
+        boolean int8 = weights == DType.INT8;
+        long total = (long) spec.vocabSize() * spec.hiddenSize() * (int8 ? c : w) + (long) spec.hiddenSize() * c;
         long largestMatrix = (long) spec.vocabSize() * spec.hiddenSize();
         long perLayer = 0;
+        long floatLayer = 0;
         for (int layer = 0; layer < layers; layer++) {
             long bytes = 0;
+            long matrices = 0;
             for (BlockInput input : architecture.layerInputs(layer)) {
                 if (input.optional() && input.parts().stream().noneMatch(p -> present.test(p.name()))) {
                     continue; // the block gets an empty tensor
@@ -61,18 +65,26 @@ record ModelMemory(long weightBytes, long workingBytes, long bytesPerLayer) {
                 bytes += numel * (matrix ? w : c);
                 if (matrix) {
                     largestMatrix = Math.max(largestMatrix, numel);
+                    matrices += numel;
                 }
             }
             total += bytes;
             perLayer = Math.max(perLayer, bytes);
+            floatLayer = Math.max(floatLayer, matrices);
         }
-        long converted = weights == compute ? 0 : largestMatrix * c;
+        // 16-bit weights under wider compute: the largest matrix converted for its product; int8 weights: while
+        // loading, a layer's matrices as stored (up to float32) and the largest one in float32 and int8
+        long converted = int8 ? floatLayer * 4 + largestMatrix * 5 : weights == compute ? 0 : largestMatrix * c;
         long activations = BATCH_TOKENS * (2L * spec.intermediateSize() + 6L * spec.hiddenSize()) * c;
         return new ModelMemory(total, converted + activations + WeightLoader.CHUNK_BYTES, perLayer);
     }
 
     static int bytes(DType dtype) {
-        return dtype == DType.FLOAT32 ? 4 : 2;
+        return switch (dtype) {
+            case FLOAT32 -> 4;
+            case FLOAT16, BFLOAT16 -> 2;
+            case INT8 -> 1;
+        };
     }
 
     /**
@@ -125,6 +137,12 @@ record ModelMemory(long weightBytes, long workingBytes, long bytesPerLayer) {
                         smaller, gib(halved.totalBytes()), halved.totalBytes() <= available ? " (fits)" : ""));
                 break;
             }
+        }
+        if (weights != DType.INT8 && !device.isGpu()) {
+            ModelMemory int8 = estimate(architecture, layers, DType.INT8, DType.FLOAT32, present);
+            fixes.append(String.format(Locale.ROOT, "%n  - int8 weights: --weights-dtype int8 /"
+                    + " .weightsDtype(DType.INT8), about %s%s", gib(int8.totalBytes()),
+                    int8.totalBytes() <= available ? " (fits)" : ""));
         }
         if (compute == DType.FLOAT32 && !device.isGpu()) {
             ModelMemory bf16 = estimate(architecture, layers, DType.BFLOAT16, DType.BFLOAT16, present);

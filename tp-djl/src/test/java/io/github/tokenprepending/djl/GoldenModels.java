@@ -1,8 +1,8 @@
 package io.github.tokenprepending.djl;
 
-import io.github.tokenprepending.PlaceholderInit;
 import io.github.tokenprepending.conformance.HashingTokenizer;
 import io.github.tokenprepending.spi.ModelOptions;
+import io.github.tokenprepending.spi.PlaceholderInit;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

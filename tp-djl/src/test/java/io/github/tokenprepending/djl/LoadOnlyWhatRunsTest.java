@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.tokenprepending.LayerLoop;
 import io.github.tokenprepending.OutputLayer;
-import io.github.tokenprepending.PlaceholderInit;
 import io.github.tokenprepending.SentenceEncoder;
 import io.github.tokenprepending.TpRange;
 import io.github.tokenprepending.conformance.HashingTokenizer;
@@ -19,6 +18,7 @@ import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.LayerwiseModelProvider;
 import io.github.tokenprepending.spi.ModelOptions;
 import io.github.tokenprepending.spi.PassPlan;
+import io.github.tokenprepending.spi.PlaceholderInit;
 import io.github.tokenprepending.spi.TokenBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -84,7 +84,7 @@ class LoadOnlyWhatRunsTest {
         // 200 layers of hidden 8192: about 2.6 TB of float32 weights
         Architecture huge = llama(8192, 200, 64, 21888);
         assertThatThrownBy(() -> DjlLayerwiseModel.create(huge, NO_WEIGHTS, tokenizer(), ModelOptions.defaults()
-                .withWeightsDtype(io.github.tokenprepending.DType.FLOAT32)))
+                .withWeightsDtype(io.github.tokenprepending.spi.DType.FLOAT32)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("the model will not fit: 200 of 200 decoder layers (hidden 8192, vocabulary"
                         + " 32001) with FLOAT32 weights and FLOAT32 compute need about ")
@@ -97,8 +97,8 @@ class LoadOnlyWhatRunsTest {
     @Test
     void memoryEstimateCountsWeightsInTheirDtypes() {
         Architecture llama7b = llama(4096, 32, 32, 11008);
-        ModelMemory fp16 = ModelMemory.estimate(llama7b, 27, io.github.tokenprepending.DType.FLOAT16,
-                io.github.tokenprepending.DType.FLOAT32, name -> !name.endsWith(".bias"));
+        ModelMemory fp16 = ModelMemory.estimate(llama7b, 27, io.github.tokenprepending.spi.DType.FLOAT16,
+                io.github.tokenprepending.spi.DType.FLOAT32, name -> !name.endsWith(".bias"));
         // per layer: q, k, v, o 4096 x 4096 and gate, up, down 11008 x 4096 in fp16, two norms in fp32
         long layer = (4L * 4096 * 4096 + 3L * 11008 * 4096) * 2 + 2L * 4096 * 4;
         assertThat(fp16.bytesPerLayer()).isEqualTo(layer);

@@ -3,11 +3,11 @@ package io.github.tokenprepending.djl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.tokenprepending.DType;
 import io.github.tokenprepending.djl.checkpoint.HfConfig;
 import io.github.tokenprepending.djl.checkpoint.TensorDtype;
 import io.github.tokenprepending.djl.family.Architecture;
 import io.github.tokenprepending.djl.family.ModelFamilies;
+import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.spi.ModelOptions;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;

@@ -3,9 +3,9 @@ package io.github.tokenprepending.djl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.tokenprepending.OutputLayer;
-import io.github.tokenprepending.PromptMethod;
 import io.github.tokenprepending.TokenPrependingEncoder;
 import io.github.tokenprepending.TpConfig;
+import io.github.tokenprepending.prompt.PromptMethod;
 import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.ModelOptions;
 import java.nio.file.Files;

@@ -2,15 +2,15 @@ package io.github.tokenprepending.djl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.tokenprepending.DType;
 import io.github.tokenprepending.LayerLoop;
-import io.github.tokenprepending.PlaceholderInit;
-import io.github.tokenprepending.PromptMethod;
 import io.github.tokenprepending.TpRange;
 import io.github.tokenprepending.conformance.HashingTokenizer;
+import io.github.tokenprepending.prompt.PromptMethod;
 import io.github.tokenprepending.prompt.SentencePreprocessor;
+import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.spi.ModelOptions;
 import io.github.tokenprepending.spi.PassPlan;
+import io.github.tokenprepending.spi.PlaceholderInit;
 import io.github.tokenprepending.spi.TokenBatch;
 import io.github.tokenprepending.spi.TokenizedPrompt;
 import java.util.ArrayList;

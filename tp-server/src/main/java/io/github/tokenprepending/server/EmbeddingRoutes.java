@@ -142,6 +142,8 @@ final class EmbeddingRoutes {
         info.put("output_layer", config.outputLayer().toString());
         info.put("prompt", config.prompts().name());
         info.put("dtype", String.valueOf(model.dtype()));
+        info.put("dtype_reason", model.dtypeReason());
+        info.put("weights_dtype", String.valueOf(model.weightsDtype()));
         info.put("device", model.device());
         info.put("normalize", config.normalize());
         info.put("max_tokens", encoder.maxTokens());

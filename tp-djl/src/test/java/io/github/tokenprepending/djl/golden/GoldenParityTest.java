@@ -3,11 +3,11 @@ package io.github.tokenprepending.djl.golden;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.tokenprepending.LayerLoop;
-import io.github.tokenprepending.PlaceholderInit;
 import io.github.tokenprepending.djl.DjlLayerwiseModel;
 import io.github.tokenprepending.djl.DjlModels;
 import io.github.tokenprepending.spi.ModelOptions;
 import io.github.tokenprepending.spi.PassPlan;
+import io.github.tokenprepending.spi.PlaceholderInit;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
-import io.github.tokenprepending.PromptMethod;
 import io.github.tokenprepending.TokenPrependingEncoder;
 import io.github.tokenprepending.TpConfig;
 import io.github.tokenprepending.djl.DjlLayerwiseModel;
 import io.github.tokenprepending.djl.DjlModels;
 import io.github.tokenprepending.djl.DjlRuntime;
 import io.github.tokenprepending.djl.ReliabilityAccess;
+import io.github.tokenprepending.prompt.PromptMethod;
 import io.github.tokenprepending.spi.ForwardPass;
 import io.github.tokenprepending.spi.ModelOptions;
 import io.github.tokenprepending.spi.PassPlan;

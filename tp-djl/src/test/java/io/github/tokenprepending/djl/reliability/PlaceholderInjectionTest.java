@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.tokenprepending.LayerLoop;
 import io.github.tokenprepending.OutputLayer;
-import io.github.tokenprepending.PromptMethod;
 import io.github.tokenprepending.TokenPrependingEncoder;
 import io.github.tokenprepending.TpConfig;
 import io.github.tokenprepending.TpRange;
@@ -13,6 +12,7 @@ import io.github.tokenprepending.djl.DjlModels;
 import io.github.tokenprepending.djl.ReliabilityAccess;
 import io.github.tokenprepending.djl.tokenizer.HfTextTokenizer;
 import io.github.tokenprepending.djl.tokenizer.SpecialTokenText;
+import io.github.tokenprepending.prompt.PromptMethod;
 import io.github.tokenprepending.prompt.PromptSet;
 import io.github.tokenprepending.prompt.PromptTemplate;
 import io.github.tokenprepending.spi.ModelOptions;

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.tokenprepending.PromptMethod;
 import io.github.tokenprepending.SentenceEncoder;
 import io.github.tokenprepending.djl.DjlModelProvider;
 import io.github.tokenprepending.djl.DjlModels;
 import io.github.tokenprepending.djl.ReliabilityAccess;
 import io.github.tokenprepending.djl.tokenizer.HfTextTokenizer;
 import io.github.tokenprepending.djl.tokenizer.SpecialTokenText;
+import io.github.tokenprepending.prompt.PromptMethod;
 import io.github.tokenprepending.prompt.PromptTemplate;
 import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.LayerwiseModelProvider;

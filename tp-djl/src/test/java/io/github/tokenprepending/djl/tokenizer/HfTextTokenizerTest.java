@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.tokenprepending.PromptMethod;
+import io.github.tokenprepending.prompt.PromptMethod;
 import io.github.tokenprepending.prompt.PromptTemplate;
 import io.github.tokenprepending.prompt.RenderedPrompt;
 import io.github.tokenprepending.prompt.SentencePreprocessor;

@@ -1,4 +1,4 @@
-package io.github.tokenprepending;
+package io.github.tokenprepending.spi;
 
 /**
  * The input vector of the {@code <PST>} token. Its value only matters for layers before the first Token

@@ -1,6 +1,5 @@
-package io.github.tokenprepending;
+package io.github.tokenprepending.prompt;
 
-import io.github.tokenprepending.prompt.PromptTemplate;
 import java.util.List;
 import java.util.Locale;
 
