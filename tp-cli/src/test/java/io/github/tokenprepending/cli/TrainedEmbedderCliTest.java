@@ -40,7 +40,7 @@ class TrainedEmbedderCliTest {
         }
         Path file = Files.writeString(tmp.resolve("in.txt"), input);
 
-        Cli.Result r = Cli.run("embed", "--model", model.toString(), "--prompt-name", "query", "--dimensions",
+        Cli.Result r = Cli.run("embed", "--model", model.toString(), "--dtype", "fp32", "--prompt-name", "query", "--dimensions",
                 String.valueOf(expected.truncateDim()), "--format", "jsonl", file.toString());
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
@@ -74,7 +74,7 @@ class TrainedEmbedderCliTest {
         }
         Path file = Files.writeString(tmp.resolve("corpus.txt"), corpus);
 
-        Cli.Result r = Cli.run("search", "--model", model.toString(), "--corpus", file.toString(), "--top-k",
+        Cli.Result r = Cli.run("search", "--model", model.toString(), "--dtype", "fp32", "--corpus", file.toString(), "--top-k",
                 String.valueOf(kept.size()), golden.sentences().get(1));
 
         assertThat(r.exitCode()).as(r.toString()).isZero();

@@ -29,7 +29,8 @@ class TrainedEmbedderTest {
     void inputTypeSelectsTheFoldersPromptsAndDimensionsTruncate() {
         Golden golden = StModels.golden("qwen3-embedding");
         List<String> sentences = golden.sentences();
-        try (SentenceEncoder encoder = SentenceEncoder.builder().model(StModels.unpack("qwen3-embedding", tmp)).build();
+        try (SentenceEncoder encoder = SentenceEncoder.builder().model(StModels.unpack("qwen3-embedding", tmp))
+                        .dtype(io.github.tokenprepending.spi.DType.FLOAT32).build();
                 TokenPrependingEmbeddingModel model = TokenPrependingEmbeddingModel.builder().encoder(encoder)
                         .build()) {
             assertThat(model.supportedParameters()).contains(EmbeddingRequestParameters.INPUT_TYPE);

@@ -43,7 +43,8 @@ class TrainedEmbedderServerTest {
     static void start() throws Exception {
         dir = Files.createTempDirectory("st-models");
         golden = StModels.golden("qwen3-embedding");
-        encoder = SentenceEncoder.builder().model(StModels.unpack("qwen3-embedding", dir)).build();
+        encoder = SentenceEncoder.builder().model(StModels.unpack("qwen3-embedding", dir))
+                .dtype(io.github.tokenprepending.spi.DType.FLOAT32).build();
         // the long sentence is over the folder's max_seq_length (32): cut, as sentence-transformers cuts it
         server = EmbeddingServer.start(encoder, ServerOptions.builder().port(0).autoTruncate(true).build());
     }

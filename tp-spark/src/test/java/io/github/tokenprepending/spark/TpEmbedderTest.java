@@ -82,7 +82,7 @@ class TpEmbedderTest {
                 io.github.tokenprepending.djl.sentencetransformers.StModels.golden("qwen3-embedding");
         Path model = io.github.tokenprepending.djl.sentencetransformers.StModels.unpack("qwen3-embedding", dir);
         TpEmbedder embedder = new TpEmbedder().setInputCol("text").setOutputCol("vec")
-                .setEncoderSettings(EncoderSettings.builder().model(model.toString()).build());
+                .setEncoderSettings(EncoderSettings.builder().model(model.toString()).dtype("fp32").build());
         embedder.set(embedder.promptName(), "query");
         List<Row> rows = embedder.transform(TpSparkTest.frame(golden.sentences(), 2)).orderBy("id").collectAsList();
         float[][] expected = golden.find("prompt_query").embeddings();

@@ -39,7 +39,7 @@ class TokenPrependingAutoConfigurationTest {
         StModels.Golden golden = StModels.golden("qwen3-embedding");
         StModels.Case expected = golden.find("truncate_dim");
         Path dir = StModels.unpack("qwen3-embedding", tmp);
-        runner.withPropertyValues("tp.embedding.model=" + dir, "tp.embedding.prompt-name=query",
+        runner.withPropertyValues("tp.embedding.model=" + dir, "tp.embedding.prompt-name=query", "tp.embedding.dtype=fp32",
                 "tp.embedding.dimensions=" + expected.truncateDim()).run(context -> {
                     EmbeddingModel model = context.getBean(EmbeddingModel.class);
                     List<float[]> vectors = model.embed(golden.sentences());

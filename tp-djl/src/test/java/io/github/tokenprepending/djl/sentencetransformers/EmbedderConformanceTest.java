@@ -2,6 +2,7 @@ package io.github.tokenprepending.djl.sentencetransformers;
 
 import io.github.tokenprepending.conformance.LayerwiseModelConformance;
 import io.github.tokenprepending.djl.DjlModels;
+import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.ModelOptions;
 import java.nio.file.Path;
@@ -18,6 +19,6 @@ class EmbedderConformanceTest extends LayerwiseModelConformance {
 
     @Override
     protected LayerwiseModel createModel() throws Exception {
-        return DjlModels.load(StModels.unpack("qwen3-embedding", tmp), ModelOptions.defaults());
+        return DjlModels.load(StModels.unpack("qwen3-embedding", tmp), ModelOptions.defaults().withDtype(DType.FLOAT32));
     }
 }

@@ -96,7 +96,7 @@ class SentenceTransformersFolderTest {
     @Test
     void unknownPromptNamesAndTooManyDimensionsAreRefused() {
         try (SentenceEncoder encoder = SentenceEncoder.builder().model(StModels.unpack("qwen3-embedding", tmp))
-                .build()) {
+                .dtype(io.github.tokenprepending.spi.DType.FLOAT32).build()) {
             assertThatThrownBy(() -> encoder.embed(List.of("a"), "passage"))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("unknown prompt name 'passage'")

@@ -7,6 +7,7 @@ import io.github.tokenprepending.SentenceEncoder;
 import io.github.tokenprepending.djl.sentencetransformers.StModels.Case;
 import io.github.tokenprepending.djl.sentencetransformers.StModels.Golden;
 import io.github.tokenprepending.head.Pooling;
+import io.github.tokenprepending.spi.DType;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,7 +36,8 @@ class SentenceTransformersParityTest {
 
     /** One loaded model per folder, shared by the tests (each test uses variants or calls that change nothing). */
     private SentenceEncoder encoder(String name) {
-        return encoders.computeIfAbsent(name, n -> SentenceEncoder.builder().model(StModels.unpack(n, tmp)).build());
+        return encoders.computeIfAbsent(name, n -> SentenceEncoder.builder().model(StModels.unpack(n, tmp))
+                .dtype(DType.FLOAT32).build());
     }
 
     @AfterAll

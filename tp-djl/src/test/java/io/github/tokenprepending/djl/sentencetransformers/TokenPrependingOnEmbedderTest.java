@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.tokenprepending.SentenceEncoder;
 import io.github.tokenprepending.djl.sentencetransformers.StModels.Case;
 import io.github.tokenprepending.djl.sentencetransformers.StModels.Golden;
+import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.spi.TokenizedPrompt;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ class TokenPrependingOnEmbedderTest {
     void placeholderSitsAfterThePromptAndChangesTheLastTokenVector() {
         Golden golden = StModels.golden("qwen3-embedding");
         Case query = golden.find("prompt_query");
-        try (SentenceEncoder tp = SentenceEncoder.builder().model(StModels.unpack("qwen3-embedding", tmp)).tp(1, 2)
+        try (SentenceEncoder tp = SentenceEncoder.builder().model(StModels.unpack("qwen3-embedding", tmp)).dtype(DType.FLOAT32).tp(1, 2)
                 .build()) {
             TokenizedPrompt prompt = tp.tokenize("Hi", "query").get(0);
             int[] vanilla = query.tokenIds()[0];
@@ -50,7 +51,7 @@ class TokenPrependingOnEmbedderTest {
     @Test
     void meanPoolingLeavesThePromptAndThePlaceholderOut() {
         Golden golden = StModels.golden("mistral-embed");
-        try (SentenceEncoder tp = SentenceEncoder.builder().model(StModels.unpack("mistral-embed", tmp)).tp(1, 2)
+        try (SentenceEncoder tp = SentenceEncoder.builder().model(StModels.unpack("mistral-embed", tmp)).dtype(DType.FLOAT32).tp(1, 2)
                 .build()) {
             List<float[]> batched = tp.embed(golden.sentences(), "query");
             List<float[]> alone = new ArrayList<>();
