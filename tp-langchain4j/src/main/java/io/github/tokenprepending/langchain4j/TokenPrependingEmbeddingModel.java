@@ -218,7 +218,7 @@ public final class TokenPrependingEmbeddingModel implements EmbeddingModel, Auto
          * or {@code DOCUMENT}) with the encoder's own.
          *
          * @param queryPrompt a method name or a template with {@code {sentence}} (and {@code <PST>} before it for
-         *     Token Prepending), as {@link EncoderSettings#prompt()} takes it
+         *     Token Prepending), as the {@link EncoderSettings#PROMPT} setting takes it
          * @return this
          */
         public Builder queryPrompt(String queryPrompt) {
