@@ -15,14 +15,16 @@ public final class EmbeddingApi {
     /**
      * @param encoder the encoder
      * @param requested the dimensions a request asks for, or null
-     * @return why they cannot be honoured, or null when absent or equal to the encoder's dimension
+     * @return why they cannot be honoured, or null when absent or from 1 to the encoder's dimension (the first
+     *     components are kept: Matryoshka truncation, as sentence-transformers' {@code truncate_dim})
      */
     public static String dimensionsProblem(SentenceEncoder encoder, Integer requested) {
-        if (requested == null || requested == encoder.dimension()) {
+        if (requested == null || requested >= 1 && requested <= encoder.dimension()) {
             return null;
         }
         return "dimensions " + requested + " cannot be honoured: " + encoder.modelId() + " gives "
-                + encoder.dimension() + "-dimensional embeddings and was not trained for truncated ones";
+                + encoder.dimension() + "-dimensional embeddings (1.." + encoder.dimension()
+                + " keeps the first components)";
     }
 
     /**
@@ -42,12 +44,26 @@ public final class EmbeddingApi {
      * @throws IllegalArgumentException naming the index of a null input
      */
     public static Embeddings embed(SentenceEncoder encoder, List<String> texts, String what) {
+        return embed(encoder, texts, what, null, null);
+    }
+
+    /**
+     * @param encoder the encoder
+     * @param texts the inputs
+     * @param what what an input is called in the error ({@code text}, {@code segment})
+     * @param promptName the named prompt (a trained embedder's {@code query}, ...), or null for the default
+     * @param dimensions the first components kept, or null for all
+     * @return their embeddings and token counts, from one tokenization
+     * @throws IllegalArgumentException naming the index of a null input, or for an unknown prompt name
+     */
+    public static Embeddings embed(SentenceEncoder encoder, List<String> texts, String what, String promptName,
+            Integer dimensions) {
         Objects.requireNonNull(texts, "texts");
         for (int i = 0; i < texts.size(); i++) {
             if (texts.get(i) == null) {
                 throw new IllegalArgumentException(what + " " + i + " is null");
             }
         }
-        return encoder.encode(texts);
+        return encoder.encode(texts, promptName, dimensions == null ? 0 : dimensions);
     }
 }

@@ -79,6 +79,17 @@ public final class EncoderSettings implements Serializable {
                     + " it, e.g. 'This sentence: <PST> \"{sentence}\" means in one word:\"'",
             "from the preset", "cot",
             (b, v, all) -> b.prompts(prompts(v, !Boolean.TRUE.equals(all.get(EncoderSettings.VANILLA)))));
+    /** A named prompt: a trained embedder's ({@code query}, {@code document}, ...) or a method of the paper. */
+    public static final Setting<String> PROMPT_NAME = Setting.text("promptName", "NAME",
+            "a named prompt: one of a trained embedder's prompts (its folder's config_sentence_transformers.json:"
+                    + " query, document, ...) or a method of the paper (prompteol, cot, ke, metaeol)",
+            "the folder's default_prompt_name, else the raw text (a trained embedder) or --prompt", "query",
+            (b, v, all) -> b.promptName(v));
+    /** Matryoshka truncation. */
+    public static final Setting<Integer> DIMENSIONS = Setting.number("dimensions",
+            "keep the first N components of every embedding (Matryoshka, as sentence-transformers' truncate_dim:"
+                    + " renormalised only with --normalize)", "all", "256",
+            (b, v, all) -> b.dimensions(atLeast(v, 1)));
     /** The {@code <PST>} input vector. */
     public static final Setting<String> PLACEHOLDER = Setting.text("placeholder", "INIT",
             "<PST> input vector: zeros, gaussian, gaussian:SEED, token:ID or checkpoint", "zeros", "gaussian:7",
@@ -123,8 +134,8 @@ public final class EncoderSettings implements Serializable {
 
     /** Every setting, in the order front ends list them. */
     public static final List<Setting<?>> ALL = List.of(MODEL, REVISION, OFFLINE, PRESET, TP, VANILLA, OUTPUT_LAYER,
-            PROMPT, PLACEHOLDER, NORMALIZE, DEVICE, DTYPE, BATCH_SIZE, MAX_BATCH_TOKENS, MAX_TOKENS, PREFIX_CACHE,
-            THREADS, WEIGHTS_DTYPE);
+            PROMPT, PROMPT_NAME, PLACEHOLDER, NORMALIZE, DIMENSIONS, DEVICE, DTYPE, BATCH_SIZE, MAX_BATCH_TOKENS,
+            MAX_TOKENS, PREFIX_CACHE, THREADS, WEIGHTS_DTYPE);
 
     /** The settings' names in camel case, in the order of {@link #ALL}. */
     public static final List<String> NAMES = ALL.stream().map(Setting::name).toList();

@@ -1,5 +1,6 @@
 package io.github.tokenprepending;
 
+import io.github.tokenprepending.head.Pooling;
 import io.github.tokenprepending.spi.ForwardPass;
 import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.PassPlan;
@@ -23,6 +24,20 @@ public final class LayerLoop {
      *     layer)
      */
     public static float[][] run(LayerwiseModel model, TokenBatch batch, PassPlan plan, TpRange tp) {
+        return run(model, batch, plan, tp, Pooling.LAST_TOKEN, null);
+    }
+
+    /**
+     * @param model the model
+     * @param batch the token ids
+     * @param plan how many layers run (and which prefix is reused); a mean needs a plan without last-token-only
+     * @param tp the Token Prepending range, or null for vanilla
+     * @param pooling how each row's states become one vector
+     * @param from for a mean, per row the first position averaged; ignored for the last token
+     * @return one pooled vector per row after {@code plan.layers()} layers (final-normed if that is every layer)
+     */
+    public static float[][] run(LayerwiseModel model, TokenBatch batch, PassPlan plan, TpRange tp, Pooling pooling,
+            int[] from) {
         try (ForwardPass pass = model.start(batch, plan)) {
             for (int i = 0; i < plan.layers(); i++) {
                 if (tp != null && tp.appliesBefore(i)) {
@@ -30,7 +45,11 @@ public final class LayerLoop {
                 }
                 pass.runLayer(i);
             }
-            return pass.pooled();
+            return switch (pooling) {
+                case LAST_TOKEN -> pass.pooled();
+                case MEAN -> pass.meanPooled(from, false);
+                case WEIGHTED_MEAN -> pass.meanPooled(from, true);
+            };
         }
     }
 }

@@ -24,6 +24,10 @@ import java.util.Optional;
  * depth, named so that their ids find them: {@code qwen3-0.6b}, {@code qwen3-1.7b} (28 layers: output 24, TP
  * 1..6), {@code qwen3-4b}, {@code qwen3-8b} (36: 30, 1..8), {@code qwen3-14b} (40: 34, 1..9), {@code qwen3-32b}
  * (64: 54, 1..14). No measurement backs them beyond the rule.
+ *
+ * <p>Trained decoder embedders ({@link #embedders()}: Qwen3-Embedding, e5-mistral-7b-instruct, SFR-Embedding-Mistral,
+ * Linq-Embed-Mistral, gte-Qwen2-instruct, stella_en_*_v5, bge-multilingual-gemma2) run as trained: the folder's
+ * sentence-transformers head and prompts, the last layer, no Token Prepending unless asked for.
  */
 public final class Presets {
     private static final String OFFICIAL = "official config.yaml";
@@ -49,7 +53,36 @@ public final class Presets {
             depthRule("qwen3-14b", 40, "qwen314b"),
             depthRule("qwen3-32b", 64, "qwen332b"));
 
+    private static final String EMBEDDER = "the model's sentence-transformers folder";
+
+    /** Trained decoder embedders, matched before the base models (gte-Qwen2-7B must not find qwen2-7b). */
+    private static final List<Entry> EMBEDDERS = List.of(
+            embedder("qwen3-embedding", "qwen3embedding"),
+            embedder("e5-mistral", "e5mistral"),
+            embedder("sfr-embedding-mistral", "sfrembeddingmistral"),
+            embedder("linq-embed-mistral", "linqembedmistral"),
+            embedder("gte-qwen2", "gteqwen2"),
+            embedder("stella", "stellaen"),
+            embedder("bge-multilingual-gemma2", "bgemultilingualgemma2"));
+
     private record Entry(Preset preset, String... keys) {
+    }
+
+    private static Entry embedder(String name, String key) {
+        return new Entry(new Preset(name, null, OutputLayer.last(), null, EMBEDDER), key);
+    }
+
+    /**
+     * @return the preset of a sentence-transformers folder that no known id names: its own head and prompts, the
+     *     last layer, no Token Prepending
+     */
+    public static Preset sentenceTransformers() {
+        return new Preset("sentence-transformers", null, OutputLayer.last(), null, EMBEDDER);
+    }
+
+    /** @return the presets of the trained embedders recognised by id */
+    public static List<Preset> embedders() {
+        return EMBEDDERS.stream().map(Entry::preset).toList();
     }
 
     private static Entry depthRule(String name, int layers, String key) {
@@ -59,7 +92,8 @@ public final class Presets {
     }
 
     private static List<Entry> entries() {
-        List<Entry> all = new ArrayList<>(ENTRIES);
+        List<Entry> all = new ArrayList<>(EMBEDDERS);
+        all.addAll(ENTRIES);
         all.addAll(DEPTH_RULE);
         return all;
     }

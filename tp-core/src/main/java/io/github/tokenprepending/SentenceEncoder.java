@@ -1,5 +1,7 @@
 package io.github.tokenprepending;
 
+import io.github.tokenprepending.head.EmbeddingHead;
+import io.github.tokenprepending.head.Pooling;
 import io.github.tokenprepending.hub.DownloadListener;
 import io.github.tokenprepending.hub.ModelResolver;
 import io.github.tokenprepending.prompt.PromptMethod;
@@ -87,6 +89,90 @@ public final class SentenceEncoder implements AutoCloseable {
     }
 
     /**
+     * Embeds with a named prompt: one of the model's prompts ({@code query}, {@code document}, ... from its
+     * sentence-transformers folder; {@link #promptNames()}), or for a base model a prompt method of the paper
+     * ({@code prompteol}, {@code cot}, {@code ke}, {@code metaeol}).
+     *
+     * @param sentences the sentences
+     * @param promptName the prompt's name, or null for the default ({@link TpConfig#promptName()}, else the
+     *     folder's {@code default_prompt_name}, else the raw text; the preset's method for a base model)
+     * @return one embedding per sentence, in input order
+     * @throws IllegalArgumentException for an unknown prompt name (the message lists the known ones)
+     */
+    public List<float[]> embed(List<String> sentences, String promptName) {
+        return encoder.embed(sentences, promptName, ProgressListener.none());
+    }
+
+    /**
+     * @param sentences the sentences
+     * @param promptName the prompt's name, or null for the default
+     * @param progress told after every batch
+     * @return one embedding per sentence, in input order
+     */
+    public List<float[]> embed(List<String> sentences, String promptName, ProgressListener progress) {
+        return encoder.embed(sentences, promptName, progress);
+    }
+
+    /**
+     * Embeds with a named prompt and a per-call Matryoshka size: the first {@code dimensions} components, normalised
+     * after the cut when the encoder normalises (as sentence-transformers' {@code truncate_dim} with
+     * {@code normalize_embeddings}).
+     *
+     * @param sentences the sentences
+     * @param promptName the prompt's name, or null for the default
+     * @param dimensions the components kept, 1..{@link #dimension()}; 0 for {@link #dimension()}
+     * @return one embedding per sentence, in input order
+     * @throws IllegalArgumentException for an unknown prompt name or dimensions above {@link #dimension()}
+     */
+    public List<float[]> embed(List<String> sentences, String promptName, int dimensions) {
+        return encoder.embed(sentences, promptName, dimensions, ProgressListener.none());
+    }
+
+    /**
+     * @param sentence a sentence
+     * @param promptName the prompt's name, or null for the default
+     * @return its embedding
+     */
+    public float[] embed(String sentence, String promptName) {
+        Objects.requireNonNull(sentence, "sentence");
+        return embed(List.of(sentence), promptName).get(0);
+    }
+
+    /**
+     * Checks a prompt name without embedding anything.
+     *
+     * @param promptName a prompt name, or null
+     * @throws IllegalArgumentException for an unknown name (the message lists the known ones)
+     */
+    public void checkPromptName(String promptName) {
+        encoder.promptSet(promptName);
+    }
+
+    /**
+     * @param promptName a prompt name, or null for the default
+     * @return the prompt set it resolves to (templates and preprocessing)
+     * @throws IllegalArgumentException for an unknown name (the message lists the known ones)
+     */
+    public PromptSet prompts(String promptName) {
+        return encoder.promptSet(promptName);
+    }
+
+    /** @return the model's named prompts (from its sentence-transformers folder), in the folder's order */
+    public List<String> promptNames() {
+        return List.copyOf(encoder.config().head().prompts().keySet());
+    }
+
+    /** @return how the output layer's states become a vector (pooling, Dense, Normalize) and the named prompts */
+    public EmbeddingHead head() {
+        return encoder.config().head();
+    }
+
+    /** @return the largest dimension a caller may ask for: the model's output size before truncation */
+    public int fullDimension() {
+        return encoder.fullDimension();
+    }
+
+    /**
      * Embeds sentences and counts their tokens from the same tokenization (for usage reports: an API's
      * {@code prompt_tokens}).
      *
@@ -94,9 +180,24 @@ public final class SentenceEncoder implements AutoCloseable {
      * @return one embedding and one token count ({@link #countTokens}) per sentence, in input order
      */
     public Embeddings encode(List<String> sentences) {
+        return encode(sentences, null, 0);
+    }
+
+    /**
+     * Embeds sentences with a named prompt and a per-call size, and counts their tokens from the same tokenization.
+     *
+     * @param sentences the sentences
+     * @param promptName the prompt's name, or null for the default
+     * @param dimensions the components kept, 1..{@link #dimension()}; 0 for {@link #dimension()}
+     * @return one embedding and one token count (the prompt's tokens minus the named prompt's own) per sentence
+     * @throws IllegalArgumentException for an unknown prompt name or dimensions above {@link #dimension()}
+     */
+    public Embeddings encode(List<String> sentences, String promptName, int dimensions) {
         int[] promptLengths = new int[sentences.size()];
-        List<float[]> vectors = encoder.embed(sentences, ProgressListener.none(), promptLengths);
-        int template = sentences.isEmpty() ? 0 : templateTokens();
+        List<float[]> vectors = encoder.embed(sentences, promptName, dimensions, ProgressListener.none(),
+                promptLengths);
+        int template = sentences.isEmpty() ? 0 : promptName == null ? templateTokens()
+                : encoder.promptLength("", promptName);
         int[] counts = new int[promptLengths.length];
         for (int i = 0; i < counts.length; i++) {
             counts[i] = Math.max(0, promptLengths[i] - template);
@@ -112,7 +213,16 @@ public final class SentenceEncoder implements AutoCloseable {
         return encoder.tokenize(sentence);
     }
 
-    /** @return the embedding dimension */
+    /**
+     * @param sentence a sentence
+     * @param promptName the prompt's name, or null for the default
+     * @return its prompt(s) as token ids with that prompt
+     */
+    public List<TokenizedPrompt> tokenize(String sentence, String promptName) {
+        return encoder.tokenize(sentence, promptName);
+    }
+
+    /** @return the embedding dimension (after {@link Builder#dimensions(int)}) */
     public int dimension() {
         return encoder.dimension();
     }
@@ -190,6 +300,15 @@ public final class SentenceEncoder implements AutoCloseable {
         return encoder.promptLength(sentence);
     }
 
+    /**
+     * @param sentence a sentence
+     * @param promptName the named prompt, or null for the default
+     * @return the length in tokens of its prompt with that named prompt, before truncation to {@link #maxTokens()}
+     */
+    public int promptTokens(String sentence, String promptName) {
+        return encoder.promptLength(sentence, promptName);
+    }
+
     /** @return the most tokens a prompt keeps; longer sentences are cut, the template kept */
     public int maxTokens() {
         return encoder.maxTokens();
@@ -252,6 +371,10 @@ public final class SentenceEncoder implements AutoCloseable {
         private LayerwiseModelProvider provider;
         private Preset preset;
         private ModelOptions options = ModelOptions.defaults();
+        private EmbeddingHead head;
+        private Pooling pooling;
+        private String promptName;
+        private Integer dimensions;
         private final List<OutputLayer> alsoLoadFor = new ArrayList<>();
         /** Token Prepending settings instead of the preset's, or null for the preset's. */
         private TpConfig tpConfig;
@@ -446,6 +569,48 @@ public final class SentenceEncoder implements AutoCloseable {
         }
 
         /**
+         * @param promptName the named prompt of calls that name none: one of the model's prompts ({@code query},
+         *     {@code document}, ...) or a prompt method of the paper; default the folder's {@code default_prompt_name},
+         *     else the raw text (a trained embedder) or the preset's method (a base model)
+         * @return this
+         */
+        public Builder promptName(String promptName) {
+            this.promptName = promptName;
+            return this;
+        }
+
+        /**
+         * Matryoshka truncation: keep the first N components, as sentence-transformers' {@code truncate_dim}. The
+         * result is not renormalised unless {@link #normalize(boolean)} asks (then after the cut); a folder's
+         * Normalize module acts before it.
+         *
+         * @param dimensions the components kept, at most the model's output size; 0 (default) keeps all
+         * @return this
+         */
+        public Builder dimensions(int dimensions) {
+            this.dimensions = dimensions;
+            return this;
+        }
+
+        /**
+         * @param head the head to use instead of the folder's (or, for a base model, the last token)
+         * @return this
+         */
+        public Builder head(EmbeddingHead head) {
+            this.head = Objects.requireNonNull(head, "head");
+            return this;
+        }
+
+        /**
+         * @param pooling pooling instead of the head's ({@code MEAN} over a base model's prompt, say)
+         * @return this
+         */
+        public Builder pooling(Pooling pooling) {
+            this.pooling = Objects.requireNonNull(pooling, "pooling");
+            return this;
+        }
+
+        /**
          * @param device {@code cpu} (default) or {@code cuda:N}
          * @return this
          */
@@ -589,11 +754,19 @@ public final class SentenceEncoder implements AutoCloseable {
             Path dir = instance == null ? resolve() : null;
             LayerwiseModelProvider.Checkpoint checkpoint = instance == null ? open(chooseProvider(dir), dir) : null;
             int numLayers = instance == null ? checkpoint.numLayers() : instance.info().numLayers();
+            Optional<EmbeddingHead> folderHead = instance == null ? checkpoint.embeddingHead() : Optional.empty();
             Optional<Preset> byId = model == null ? Optional.empty() : Presets.forModel(model);
-            Preset chosen = preset != null ? preset : byId.orElseGet(() -> Presets.defaultFor(numLayers));
+            Preset chosen;
+            if (preset != null) {
+                chosen = preset;
+            } else if (folderHead.isPresent()) {
+                chosen = byId.filter(Preset::isEmbedder).orElseGet(Presets::sentenceTransformers);
+            } else {
+                chosen = byId.orElseGet(() -> Presets.defaultFor(numLayers));
+            }
             TpConfig config;
             try {
-                config = settings(chosen);
+                config = settings(chosen, folderHead.orElse(null));
                 checkAgainstModel(config, chosen, numLayers);
             } catch (RuntimeException e) {
                 if (instance != null) {
@@ -613,9 +786,30 @@ public final class SentenceEncoder implements AutoCloseable {
             }
         }
 
-        /** The Token Prepending settings: the preset's (or {@link #config}'s), then the single settings set here. */
-        private TpConfig settings(Preset chosen) {
+        /**
+         * The Token Prepending settings: the preset's (or {@link #config}'s), a trained embedder's head and default
+         * prompt, then the single settings set here.
+         */
+        private TpConfig settings(Preset chosen, EmbeddingHead folderHead) {
             TpConfig.Builder c = tpConfig != null ? tpConfig.toBuilder() : chosen.applyTo(TpConfig.builder());
+            EmbeddingHead h = head != null ? head : folderHead != null ? folderHead
+                    : tpConfig != null ? tpConfig.head() : EmbeddingHead.lastToken();
+            if (pooling != null) {
+                h = h.withPooling(pooling);
+            }
+            c.head(h);
+            if (tpConfig == null && chosen.isEmbedder()) {
+                // a trained embedder reads its text as its tokenizer expects: the default prompt, no preprocessing
+                String name = h.defaultPromptName();
+                c.prompts(name == null ? PromptSet.prefix("raw", "") : PromptSet.prefix(name, h.prompt(name)));
+                c.maxTokens(h.maxSeqLength());
+            }
+            if (promptName != null) {
+                c.promptName(promptName);
+            }
+            if (dimensions != null) {
+                c.dimensions(dimensions);
+            }
             if (tp != null) {
                 c.tp(tp.orElse(null));
                 if (tp.isEmpty()) {
@@ -683,7 +877,7 @@ public final class SentenceEncoder implements AutoCloseable {
          * @throws IllegalArgumentException for inconsistent settings or an output layer outside the model
          */
         public int layersToLoad(int numLayers, Preset presetIfUnset) {
-            return layersToLoad(settings(preset != null ? preset : presetIfUnset), numLayers);
+            return layersToLoad(settings(preset != null ? preset : presetIfUnset, null), numLayers);
         }
 
         private static LayerwiseModelProvider.Checkpoint open(LayerwiseModelProvider engine, Path dir) {

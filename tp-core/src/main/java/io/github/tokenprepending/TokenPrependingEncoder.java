@@ -1,6 +1,11 @@
 package io.github.tokenprepending;
 
+import io.github.tokenprepending.head.EmbeddingHead;
+import io.github.tokenprepending.head.Pooling;
+import io.github.tokenprepending.prompt.PromptMethod;
+import io.github.tokenprepending.prompt.PromptSet;
 import io.github.tokenprepending.prompt.PromptTemplate;
+import io.github.tokenprepending.prompt.RenderedPrompt;
 import io.github.tokenprepending.prompt.SentencePreprocessor;
 import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.ModelInfo;
@@ -15,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -40,7 +46,11 @@ public final class TokenPrependingEncoder implements AutoCloseable {
     private final int layers;
     private final int maxTokens;
     private final int vocabSize;
-    private final List<PromptTemplate> templates;
+    private final EmbeddingHead head;
+    private final int headDimension;
+    private final int dimension;
+    private final Map<String, PromptSet> namedPrompts = new ConcurrentHashMap<>();
+    private final Map<PromptTemplate, Integer> promptLengths = new ConcurrentHashMap<>();
     private final ReentrantLock runLock = new ReentrantLock(true);
     private final Map<PromptTemplate, PrefixCache> prefixes = new HashMap<>();
     private final Map<PromptTemplate, int[]> templatePrefixes = new HashMap<>();
@@ -51,6 +61,7 @@ public final class TokenPrependingEncoder implements AutoCloseable {
     private final AtomicLong computedTokens = new AtomicLong();
     private final AtomicLong paddedSlots = new AtomicLong();
     private volatile boolean closed;
+    private final boolean cutsByTokens;
 
     /**
      * @param model the model (not owned)
@@ -70,12 +81,27 @@ public final class TokenPrependingEncoder implements AutoCloseable {
         }
         this.maxTokens = config.maxTokens() > 0 ? config.maxTokens() : info.maxPositions();
         this.vocabSize = info.vocabSize();
-        this.templates = config.isVanilla()
-                ? config.prompts().templates().stream().map(PromptTemplate::vanilla).toList()
-                : config.prompts().templates();
+        this.head = config.head();
+        this.headDimension = head.dimension(info.hiddenSize());
+        if (config.dimensions() > headDimension) {
+            throw new IllegalArgumentException("dimensions " + config.dimensions() + " exceed the model's "
+                    + headDimension + "-dimensional embeddings");
+        }
+        this.dimension = config.dimensions() > 0 ? config.dimensions() : headDimension;
+        this.cutsByTokens = cutsByTokens(model.tokenizer());
+        promptSet(null); // refuses an unknown default prompt name now rather than at the first call
         if (config.tp() != null && config.tp().start() >= layers) {
             LOG.warn("TP range {} starts at or after the output layer ({} layers run): no replacement happens",
                     config.tp(), layers);
+        }
+    }
+
+    private static boolean cutsByTokens(TextTokenizer tokenizer) {
+        try {
+            tokenizer.encode(RenderedPrompt.plain("a"), Integer.MAX_VALUE);
+            return true;
+        } catch (UnsupportedOperationException e) {
+            return false;
         }
     }
 
@@ -89,9 +115,57 @@ public final class TokenPrependingEncoder implements AutoCloseable {
         return model;
     }
 
-    /** @return the embedding dimension (the model's hidden size) */
+    /**
+     * @return the embedding dimension: {@link TpConfig#dimensions()} when set, else the head's output size (the
+     *     model's hidden size unless a Dense module changes it)
+     */
     public int dimension() {
-        return model.info().hiddenSize();
+        return dimension;
+    }
+
+    /** @return the dimension before {@link TpConfig#dimensions()}: the most a caller may ask for */
+    public int fullDimension() {
+        return headDimension;
+    }
+
+    /**
+     * Resolves a prompt name: one of the head's prompts (the text before the input, as sentence-transformers
+     * prepends it), else a prompt method of the paper ({@code prompteol}, {@code cot}, {@code ke},
+     * {@code metaeol}); null for {@link TpConfig#promptName()}, and when that is null too, {@link TpConfig#prompts()}.
+     *
+     * @param promptName a prompt name, or null
+     * @return the prompt set it names
+     * @throws IllegalArgumentException for an unknown name (the message lists the known ones)
+     */
+    public PromptSet promptSet(String promptName) {
+        String name = promptName != null && !promptName.isBlank() ? promptName : config.promptName();
+        if (name == null) {
+            return config.prompts();
+        }
+        return namedPrompts.computeIfAbsent(name, this::resolvePrompt);
+    }
+
+    private PromptSet resolvePrompt(String name) {
+        PromptSet set;
+        if (head.prompts().containsKey(name)) {
+            set = PromptSet.prefix(name, head.prompts().get(name));
+        } else {
+            try {
+                set = PromptSet.of(PromptMethod.parse(name));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown prompt name '" + name + "' (" + (head.prompts().isEmpty()
+                        ? "" : "the model's prompts: " + String.join(", ", head.prompts().keySet()) + "; ")
+                        + "the paper's methods: prompteol, cot, ke, metaeol)", e);
+            }
+        }
+        if (!config.isVanilla()) {
+            set.requirePlaceholders();
+        }
+        return set;
+    }
+
+    private List<PromptTemplate> templates(PromptSet set) {
+        return config.isVanilla() ? set.templates().stream().map(PromptTemplate::vanilla).toList() : set.templates();
     }
 
     /** @return number of decoder layers each prompt goes through */
@@ -127,7 +201,35 @@ public final class TokenPrependingEncoder implements AutoCloseable {
      * @throws IllegalStateException if the encoder (or the model) is closed, before or during the call
      */
     public List<float[]> embed(List<String> sentences, ProgressListener progress) {
-        return embed(sentences, progress, null);
+        return embed(sentences, null, progress);
+    }
+
+    /**
+     * @param sentences sentences; empty and whitespace-only ones are embedded too
+     * @param promptName the named prompt ({@link #promptSet(String)}), or null for the default
+     * @param progress told after every batch
+     * @return one embedding per sentence, in input order
+     * @throws NullPointerException if the list or one of its elements is null (the message names the index)
+     * @throws IllegalArgumentException for an unknown prompt name, or if a sentence cannot be tokenized or gives ids
+     *     outside the model's embedding (the message starts with {@code sentence <index>: })
+     * @throws IllegalStateException if the encoder (or the model) is closed, before or during the call
+     */
+    public List<float[]> embed(List<String> sentences, String promptName, ProgressListener progress) {
+        return embed(sentences, promptName, 0, progress);
+    }
+
+    /**
+     * @param sentences sentences; empty and whitespace-only ones are embedded too
+     * @param promptName the named prompt ({@link #promptSet(String)}), or null for the default
+     * @param dimensions keep the first N components for this call (then normalised if {@link TpConfig#normalize()}),
+     *     at most {@link #dimension()}; 0 for {@link #dimension()}
+     * @param progress told after every batch
+     * @return one embedding per sentence, in input order
+     * @throws IllegalArgumentException for an unknown prompt name or too many dimensions, or if a sentence cannot
+     *     be tokenized or gives ids outside the model's embedding (the message starts with {@code sentence <index>: })
+     */
+    public List<float[]> embed(List<String> sentences, String promptName, int dimensions, ProgressListener progress) {
+        return embed(sentences, promptName, dimensions, progress, null);
     }
 
     /**
@@ -141,6 +243,20 @@ public final class TokenPrependingEncoder implements AutoCloseable {
      * @return one embedding per sentence, in input order
      */
     List<float[]> embed(List<String> sentences, ProgressListener progress, int[] promptLengths) {
+        return embed(sentences, null, 0, progress, promptLengths);
+    }
+
+    /**
+     * The embedding loop: named prompt, per-call dimensions, and each sentence's prompt length (the first template's,
+     * before truncation) into {@code promptLengths} when it is not null.
+     */
+    List<float[]> embed(List<String> sentences, String promptName, int dimensions, ProgressListener progress,
+            int[] promptLengths) {
+        if (dimensions < 0 || dimensions > dimension) {
+            throw new IllegalArgumentException("dimensions " + dimensions + " outside 1.." + dimension
+                    + " (the model's embeddings have " + dimension + ")");
+        }
+        int keep = dimensions == 0 ? dimension : dimensions;
         Objects.requireNonNull(sentences, "sentences");
         for (int i = 0; i < sentences.size(); i++) {
             if (sentences.get(i) == null) {
@@ -148,11 +264,13 @@ public final class TokenPrependingEncoder implements AutoCloseable {
             }
         }
         ensureOpen();
+        PromptSet set = promptSet(promptName);
+        List<PromptTemplate> templates = templates(set);
         int n = sentences.size();
         if (n == 0) {
             return List.of();
         }
-        int dim = dimension();
+        int dim = headDimension;
         double[][] sum = new double[n][dim];
         long total = (long) n * templates.size();
         long done = 0;
@@ -160,7 +278,7 @@ public final class TokenPrependingEncoder implements AutoCloseable {
             List<TokenizedPrompt> tokenized = new ArrayList<>(n);
             int[] lengthsBeforeTruncation = template == templates.get(0) ? promptLengths : null;
             for (int i = 0; i < n; i++) {
-                tokenized.add(tokenize(template, sentences.get(i), i, lengthsBeforeTruncation));
+                tokenized.add(tokenize(set, template, sentences.get(i), i, lengthsBeforeTruncation));
             }
             int[] lengths = tokenized.stream().mapToInt(TokenizedPrompt::length).toArray();
             for (int[] batch : LengthSortedBatcher.plan(lengths, config.batchSize(), config.maxBatchTokens())) {
@@ -168,11 +286,12 @@ public final class TokenPrependingEncoder implements AutoCloseable {
                 for (int i : batch) {
                     rows.add(tokenized.get(i));
                 }
-                float[][] pooled = runBatch(template, rows);
+                float[][] pooled = runBatch(set, template, rows);
                 for (int r = 0; r < batch.length; r++) {
+                    float[] v = head.apply(pooled[r]);
                     double[] acc = sum[batch[r]];
                     for (int d = 0; d < dim; d++) {
-                        acc[d] += pooled[r][d];
+                        acc[d] += v[d];
                     }
                 }
                 done += batch.length;
@@ -181,7 +300,7 @@ public final class TokenPrependingEncoder implements AutoCloseable {
         }
         List<float[]> out = new ArrayList<>(n);
         for (double[] acc : sum) {
-            out.add(finish(acc, templates.size()));
+            out.add(finish(acc, templates.size(), keep));
         }
         prompts.addAndGet(total);
         return out;
@@ -194,10 +313,22 @@ public final class TokenPrependingEncoder implements AutoCloseable {
      * @return one tokenized prompt per template
      */
     public List<TokenizedPrompt> tokenize(String sentence) {
+        return tokenize(sentence, null);
+    }
+
+    /**
+     * Tokenizes a sentence the way {@link #embed(List, String, ProgressListener)} does with a named prompt.
+     *
+     * @param sentence the sentence
+     * @param promptName the named prompt, or null for the default
+     * @return one tokenized prompt per template
+     */
+    public List<TokenizedPrompt> tokenize(String sentence, String promptName) {
         Objects.requireNonNull(sentence, "sentence");
+        PromptSet set = promptSet(promptName);
         List<TokenizedPrompt> out = new ArrayList<>();
-        for (PromptTemplate template : templates) {
-            out.add(tokenize(template, sentence, 0));
+        for (PromptTemplate template : templates(set)) {
+            out.add(tokenize(set, template, sentence, 0, null));
         }
         return out;
     }
@@ -207,10 +338,20 @@ public final class TokenPrependingEncoder implements AutoCloseable {
      * @return the length in tokens of its prompt (the first template's), before truncation
      */
     public int promptLength(String sentence) {
+        return promptLength(sentence, null);
+    }
+
+    /**
+     * @param sentence a sentence
+     * @param promptName the named prompt, or null for the default
+     * @return the length in tokens of its prompt (the first template's), before truncation
+     */
+    public int promptLength(String sentence, String promptName) {
         Objects.requireNonNull(sentence, "sentence");
         ensureOpen();
-        PromptTemplate template = templates.get(0);
-        return model.tokenizer().encode(template.render(config.prompts().preprocessor().apply(sentence))).length();
+        PromptSet set = promptSet(promptName);
+        PromptTemplate template = templates(set).get(0);
+        return model.tokenizer().encode(template.render(set.preprocessor().apply(sentence))).length();
     }
 
     /** @return the most tokens a prompt keeps: the configured limit, else the model's */
@@ -258,21 +399,21 @@ public final class TokenPrependingEncoder implements AutoCloseable {
         }
     }
 
-    private TokenizedPrompt tokenize(PromptTemplate template, String sentence, int index) {
-        return tokenize(template, sentence, index, null);
-    }
-
     /** @param lengths where the prompt's length before truncation goes, at {@code index}; or null */
-    private TokenizedPrompt tokenize(PromptTemplate template, String sentence, int index, int[] lengths) {
+    private TokenizedPrompt tokenize(PromptSet set, PromptTemplate template, String sentence, int index,
+            int[] lengths) {
         TextTokenizer tokenizer = model.tokenizer();
-        SentencePreprocessor pre = config.prompts().preprocessor();
+        SentencePreprocessor pre = set.preprocessor();
         try {
-            TokenizedPrompt prompt = tokenizer.encode(template.render(pre.apply(sentence)));
+            RenderedPrompt rendered = template.render(pre.apply(sentence));
+            TokenizedPrompt prompt = tokenizer.encode(rendered);
             if (lengths != null) {
                 lengths[index] = prompt.length();
             }
             if (prompt.length() > maxTokens) {
-                prompt = truncate(template, sentence, index, prompt.length());
+                prompt = template.isPrefix() && cutsByTokens
+                        ? tokenizer.encode(rendered, maxTokens)
+                        : truncate(pre, template, sentence, index, prompt.length());
             }
             if (template.hasPlaceholder() && prompt.placeholderIndex() < 0) {
                 throw new IllegalStateException("the tokenizer lost the <PST> placeholder");
@@ -307,9 +448,9 @@ public final class TokenPrependingEncoder implements AutoCloseable {
     }
 
     /** Keeps the longest head of the sentence whose prompt fits {@link #maxTokens}; the template stays whole. */
-    private TokenizedPrompt truncate(PromptTemplate template, String sentence, int index, int length) {
+    private TokenizedPrompt truncate(SentencePreprocessor pre, PromptTemplate template, String sentence, int index,
+            int length) {
         TextTokenizer tokenizer = model.tokenizer();
-        SentencePreprocessor pre = config.prompts().preprocessor();
         int[] codePoints = sentence.codePoints().toArray();
         int lo = 0;
         int hi = codePoints.length - 1;
@@ -336,21 +477,22 @@ public final class TokenPrependingEncoder implements AutoCloseable {
         return best;
     }
 
-    private float[][] runBatch(PromptTemplate template, List<TokenizedPrompt> rows) {
+    private float[][] runBatch(PromptSet set, PromptTemplate template, List<TokenizedPrompt> rows) {
         TokenBatch batch = TokenBatch.of(rows);
+        int[] from = head.pooling() == Pooling.LAST_TOKEN ? null : pooledFrom(set, template, batch);
         runLock.lock();
         try {
             if (closed) {
                 throw new IllegalStateException("the encoder was closed while embedding");
             }
-            PassPlan plan = planFor(template, batch);
+            PassPlan plan = planFor(set, template, batch, from);
             int p = plan.prefixLength();
             long computed = batch.realTokens() - (long) p * batch.size();
             batches.incrementAndGet();
             tokens.addAndGet(batch.realTokens());
             computedTokens.addAndGet(computed);
             paddedSlots.addAndGet((long) batch.size() * (batch.maxLength() - p));
-            return LayerLoop.run(model, batch, plan, config.tp());
+            return LayerLoop.run(model, batch, plan, config.tp(), head.pooling(), from);
         } finally {
             runLock.unlock();
         }
@@ -364,8 +506,11 @@ public final class TokenPrependingEncoder implements AutoCloseable {
      * caller's sentence, so what is cached, and therefore every later result, does not depend on which
      * sentences happened to come first.
      */
-    private PassPlan planFor(PromptTemplate template, TokenBatch batch) {
-        PassPlan plan = PassPlan.layers(layers).withLastTokenOnly();
+    private PassPlan planFor(PromptSet set, PromptTemplate template, TokenBatch batch, int[] from) {
+        PassPlan plan = PassPlan.layers(layers);
+        if (from == null) {
+            plan = plan.withLastTokenOnly();
+        }
         if (!config.prefixCache() || layers == 0 || !model.supportsPrefixCache()) {
             return plan;
         }
@@ -373,10 +518,14 @@ public final class TokenPrependingEncoder implements AutoCloseable {
         for (int r = 0; r < batch.size(); r++) {
             int pst = batch.placeholderIndex(r);
             cap = Math.min(cap, pst >= 0 ? pst : batch.length(r) - 1);
+            if (from != null) {
+                // a mean reads every position it averages: those must not lie in the reused prefix
+                cap = Math.min(cap, from[r]);
+            }
         }
         PrefixCache cache = prefixes.get(template);
         if (cache == null) {
-            int[] fixed = templatePrefixes.computeIfAbsent(template, this::templatePrefix);
+            int[] fixed = templatePrefixes.computeIfAbsent(template, t -> templatePrefix(set, t));
             if (fixed.length < 1) {
                 return plan;
             }
@@ -393,8 +542,8 @@ public final class TokenPrependingEncoder implements AutoCloseable {
      * token. A row reuses only the part of it that its own ids repeat, so a sentence whose first token merges
      * with the template's last one still gets exact results.
      */
-    private int[] templatePrefix(PromptTemplate template) {
-        SentencePreprocessor pre = config.prompts().preprocessor();
+    private int[] templatePrefix(PromptSet set, PromptTemplate template) {
+        SentencePreprocessor pre = set.preprocessor();
         TokenizedPrompt a = model.tokenizer().encode(template.render(pre.apply("a")));
         TokenizedPrompt b = model.tokenizer().encode(template.render(pre.apply("0")));
         int[] x = a.ids();
@@ -423,19 +572,40 @@ public final class TokenPrependingEncoder implements AutoCloseable {
         return p;
     }
 
-    private float[] finish(double[] sum, int count) {
-        float[] v = new float[sum.length];
-        double norm = 0;
-        for (int d = 0; d < sum.length; d++) {
+    /**
+     * Per row the first position a mean averages: 0, or with {@code include_prompt} false the prompt's tokens left
+     * out as sentence-transformers counts them (the prompt tokenized alone, less a trailing special token such as an
+     * appended EOS) and, under Token Prepending, the {@code <PST>} after them. At least the last token stays.
+     */
+    private int[] pooledFrom(PromptSet set, PromptTemplate template, TokenBatch batch) {
+        int[] from = new int[batch.size()];
+        if (head.includePrompt()) {
+            return from;
+        }
+        int prompt = promptLengths.computeIfAbsent(template, t -> promptLength(set, t));
+        for (int r = 0; r < from.length; r++) {
+            int pst = batch.placeholderIndex(r);
+            int skip = pst >= 0 ? Math.max(prompt, pst + 1) : prompt;
+            from[r] = Math.min(skip, batch.length(r) - 1);
+        }
+        return from;
+    }
+
+    private int promptLength(PromptSet set, PromptTemplate template) {
+        RenderedPrompt rendered = template.vanilla().render(set.preprocessor().apply(""));
+        if (rendered.before().isEmpty()) {
+            return 0; // sentence-transformers measures no prompt when there is none
+        }
+        int[] ids = model.tokenizer().encode(rendered).ids();
+        return model.tokenizer().isSpecial(ids[ids.length - 1]) ? ids.length - 1 : ids.length;
+    }
+
+    /** Averages over prompts, keeps the first {@link TpConfig#dimensions()} components, then normalises if asked. */
+    private float[] finish(double[] sum, int count, int keep) {
+        float[] v = new float[keep];
+        for (int d = 0; d < keep; d++) {
             v[d] = (float) (sum[d] / count);
-            norm += (double) v[d] * v[d];
         }
-        if (config.normalize() && norm > 0) {
-            float inv = (float) (1.0 / Math.sqrt(norm));
-            for (int d = 0; d < v.length; d++) {
-                v[d] *= inv;
-            }
-        }
-        return v;
+        return config.normalize() ? EmbeddingHead.l2Normalized(v) : v;
     }
 }

@@ -1,5 +1,6 @@
 package io.github.tokenprepending;
 
+import io.github.tokenprepending.head.EmbeddingHead;
 import io.github.tokenprepending.prompt.PromptMethod;
 import io.github.tokenprepending.prompt.PromptSet;
 import java.util.Objects;
@@ -15,8 +16,15 @@ import java.util.Objects;
  * @param maxBatchTokens most padded token slots (rows times longest row) per batch
  * @param maxTokens most tokens per prompt; a longer sentence is truncated, the template around it kept; 0 = the
  *     model's {@code max_position_embeddings}
- * @param normalize whether embeddings are L2-normalised
+ * @param normalize whether embeddings are L2-normalised, after {@code dimensions} (sentence-transformers'
+ *     {@code normalize_embeddings}); a head's own Normalize module acts before
  * @param prefixCache whether the prompt's shared prefix is computed once and reused (when the model supports it)
+ * @param head how the output layer's states become a vector (pooling, Dense, Normalize) and the named prompts
+ * @param promptName the named prompt of calls that name none: one of the head's prompts or a prompt method of the
+ *     paper ({@code prompteol}, {@code cot}, ...); null for {@code prompts} (a trained embedder's folder sets them to
+ *     its default prompt)
+ * @param dimensions keep the first N components of every vector (Matryoshka, sentence-transformers'
+ *     {@code truncate_dim}); 0 keeps all
  */
 public record TpConfig(
         TpRange tp,
@@ -26,7 +34,10 @@ public record TpConfig(
         int maxBatchTokens,
         int maxTokens,
         boolean normalize,
-        boolean prefixCache) {
+        boolean prefixCache,
+        EmbeddingHead head,
+        String promptName,
+        int dimensions) {
 
     /** Validates the settings. */
     public TpConfig {
@@ -43,6 +54,13 @@ public record TpConfig(
         }
         if (tp != null) {
             prompts.requirePlaceholders();
+        }
+        Objects.requireNonNull(head, "head");
+        if (promptName != null && promptName.isBlank()) {
+            promptName = null;
+        }
+        if (dimensions < 0) {
+            throw new IllegalArgumentException("dimensions must be >= 1 (or 0 for all), got " + dimensions);
         }
     }
 
@@ -67,13 +85,16 @@ public record TpConfig(
         b.maxTokens = maxTokens;
         b.normalize = normalize;
         b.prefixCache = prefixCache;
+        b.head = head;
+        b.promptName = promptName;
+        b.dimensions = dimensions;
         return b;
     }
 
     /**
      * Builds a {@link TpConfig}. Defaults: PromptEOL, TP over layers 1..6 ({@code tp(1, 7)}), output
      * {@code hidden_states[-1]}, batches of at most 32 prompts and 8192 padded tokens, the model's token limit,
-     * no normalisation, prefix cache on.
+     * no normalisation, prefix cache on, the last token's state as it is (no head), no prompt name, all dimensions.
      */
     public static final class Builder {
         private TpRange tp = new TpRange(1, 7);
@@ -84,8 +105,38 @@ public record TpConfig(
         private int maxTokens;
         private boolean normalize;
         private boolean prefixCache = true;
+        private EmbeddingHead head = EmbeddingHead.lastToken();
+        private String promptName;
+        private int dimensions;
 
         private Builder() {
+        }
+
+        /**
+         * @param head how the output layer's states become a vector, and the named prompts
+         * @return this
+         */
+        public Builder head(EmbeddingHead head) {
+            this.head = head;
+            return this;
+        }
+
+        /**
+         * @param promptName the named prompt of calls that name none, or null for {@link #prompts(PromptSet)}
+         * @return this
+         */
+        public Builder promptName(String promptName) {
+            this.promptName = promptName;
+            return this;
+        }
+
+        /**
+         * @param dimensions keep the first N components (0 = all)
+         * @return this
+         */
+        public Builder dimensions(int dimensions) {
+            this.dimensions = dimensions;
+            return this;
         }
 
         /**
@@ -205,7 +256,7 @@ public record TpConfig(
         /** @return the validated settings */
         public TpConfig build() {
             return new TpConfig(tp, outputLayer, prompts, batchSize, maxBatchTokens, maxTokens, normalize,
-                    prefixCache);
+                    prefixCache, head, promptName, dimensions);
         }
     }
 }

@@ -56,12 +56,14 @@ final class RetrievalCommand implements Callable<Integer> {
             description = "add a row for the plain prompt read at hidden_states[-1] (the paper's baseline)")
     boolean compareVanilla;
 
-    @Option(names = "--query-prompt", paramLabel = "METHOD|TEMPLATE",
-            description = "prompt for queries (default: --prompt, the same for queries and documents)")
+    @Option(names = "--query-prompt", paramLabel = "METHOD|TEMPLATE|NAME",
+            description = "prompt for queries (default: a trained embedder's 'query' prompt, else --prompt, the same"
+                    + " for queries and documents); a name of the model's prompts is used as named")
     String queryPrompt;
 
-    @Option(names = "--document-prompt", paramLabel = "METHOD|TEMPLATE",
-            description = "prompt for documents (default: --prompt)")
+    @Option(names = "--document-prompt", paramLabel = "METHOD|TEMPLATE|NAME",
+            description = "prompt for documents (default: a trained embedder's 'document' or 'passage' prompt, else"
+                    + " --prompt)")
     String documentPrompt;
 
     @Option(names = "--ignore-identical-ids",
@@ -104,8 +106,6 @@ final class RetrievalCommand implements Callable<Integer> {
         }
         EncoderSettings settings = options.settings();
         boolean tokenPrepending = !Boolean.TRUE.equals(settings.get(EncoderSettings.VANILLA));
-        PromptSet queries = prompts("--query-prompt", queryPrompt, tokenPrepending);
-        PromptSet documents = prompts("--document-prompt", documentPrompt, tokenPrepending);
         BeirDataset dataset;
         try {
             dataset = BeirDataset.load(data, split); // read and check the data before loading the model
@@ -123,8 +123,13 @@ final class RetrievalCommand implements Callable<Integer> {
                 b.loadLayersFor(OutputLayer.last());
             }
         })) {
+            List<String> named = encoder.promptNames();
+            PromptSet queries = prompts(encoder, "--query-prompt", queryPrompt, tokenPrepending,
+                    named.contains("query") ? "query" : null);
+            PromptSet documents = prompts(encoder, "--document-prompt", documentPrompt, tokenPrepending,
+                    named.contains("document") ? "document" : named.contains("passage") ? "passage" : null);
             TpConfig config = encoder.config();
-            String method = StsCommand.label(config.prompts().name());
+            String method = named.isEmpty() ? StsCommand.label(config.prompts().name()) : "as trained";
             System.err.println("model: " + options.modelName() + ", " + SimilarityCommand.describe(encoder));
             if (compareVanilla && config.tp() != null) {
                 TpConfig vanilla = config.toBuilder().vanilla().outputLayer(OutputLayer.last()).build();
@@ -180,9 +185,17 @@ final class RetrievalCommand implements Callable<Integer> {
         return prompts == null ? base : base.toBuilder().prompts(prompts).build();
     }
 
-    private PromptSet prompts(String option, String value, boolean tokenPrepending) {
+    /**
+     * A prompt option: one of the model's named prompts (a trained embedder's), else a method or template; without
+     * the option the model's prompt of that role, if it names one.
+     */
+    private PromptSet prompts(SentenceEncoder encoder, String option, String value, boolean tokenPrepending,
+            String roleName) {
         if (value == null) {
-            return null;
+            return roleName == null ? null : encoder.prompts(roleName);
+        }
+        if (encoder.promptNames().contains(value)) {
+            return encoder.prompts(value);
         }
         try {
             return EncoderSettings.prompts(value, tokenPrepending);
@@ -202,7 +215,10 @@ final class RetrievalCommand implements Callable<Integer> {
         ModelOptions m = options.modelOptions();
         return "tp=" + (c.tp() == null ? "none" : c.tp()) + "; outputLayer=" + c.outputLayer() + "; prompt="
                 + c.prompts().name() + " " + c.prompts().templates().stream().map(PromptTemplate::text)
-                        .collect(Collectors.joining(" | ")) + "; maxTokens=" + c.maxTokens() + "; device="
+                        .collect(Collectors.joining(" | ")) + "; head=" + c.head().pooling().id()
+                + (c.head().includePrompt() ? "" : " without prompt") + " dense " + c.head().dense().size()
+                + (c.head().normalize() ? " normalize" : "") + "; dimensions=" + c.dimensions()
+                + "; maxTokens=" + c.maxTokens() + "; device="
                 + (m.device() == null ? "cpu" : m.device()) + "; dtype=" + m.dtype() + "; placeholder="
                 + m.placeholder();
     }

@@ -61,8 +61,14 @@ final class SearchCommand implements Callable<Integer> {
         }
         String q = String.join(" ", query);
         try (SentenceEncoder encoder = options.open()) {
-            List<float[]> index = encoder.embed(docs, TerminalProgress.embedding("index"));
-            float[] qv = encoder.embed(q);
+            // a trained embedder embeds the query with its query prompt and the lines with its document prompt,
+            // unless --prompt-name picks one for both
+            List<String> named = encoder.config().promptName() == null ? encoder.promptNames() : List.of();
+            String queryPrompt = named.contains("query") ? "query" : null;
+            String documentPrompt = queryPrompt == null ? null
+                    : named.contains("document") ? "document" : named.contains("passage") ? "passage" : null;
+            List<float[]> index = encoder.embed(docs, documentPrompt, TerminalProgress.embedding("index"));
+            float[] qv = encoder.embed(q, queryPrompt);
             double[] scores = index.stream().mapToDouble(d -> Cosine.similarity(qv, d)).toArray();
             List<Integer> ranked = IntStream.range(0, docs.size()).boxed()
                     .sorted(Comparator.comparingDouble((Integer i) -> -scores[i])).limit(topK).toList();

@@ -161,4 +161,30 @@ class RetrievalCommandTest {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("--no-cache and --cache-dir exclude each other");
     }
+
+    /**
+     * A trained embedder embeds queries with its query prompt and documents with its document prompt by itself;
+     * --compare-vanilla sets it as trained beside it with Token Prepending.
+     */
+    @Test
+    void aTrainedEmbedderUsesItsQueryAndDocumentPromptsAndComparesWithTp() throws IOException {
+        Path model = io.github.tokenprepending.djl.sentencetransformers.StModels.unpack("qwen3-embedding",
+                tmp.resolve("models"));
+        Path report = tmp.resolve("embedder.json");
+        Cli.Result result = run("--model", model.toString(), "--tp", "1", "2", "--compare-vanilla", "--report",
+                report.toString());
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        List<String> lines = result.out().lines().filter(l -> !l.isBlank()).toList();
+        assertThat(lines.get(1)).matches("as trained(\\s+\\d+\\.\\d\\d){9}");
+        assertThat(lines.get(2)).matches("as trained \\+ TP(\\s+\\d+\\.\\d\\d){9}");
+        JsonNode rows = new ObjectMapper().readTree(report.toFile()).path("results");
+        String instruction = "Instruct: Given a web search query, retrieve relevant passages that answer the query\nQuery:";
+        // the report names the prompts' templates (the vanilla row drops their <PST>)
+        for (JsonNode row : rows) {
+            assertThat(row.path("queryPrompt").get(0).asText()).isEqualTo(instruction + "<PST>{sentence}");
+            assertThat(row.path("documentPrompt").get(0).asText()).isEqualTo("<PST>{sentence}");
+        }
+        assertThat(rows.get(0).path("metrics")).isNotEqualTo(rows.get(1).path("metrics"));
+    }
 }

@@ -42,6 +42,17 @@ public record PromptSet(String name, List<PromptTemplate> templates, SentencePre
     }
 
     /**
+     * A trained embedder's named prompt: the text after {@code prompt}, unchanged (no preprocessing, no stripping).
+     *
+     * @param name the prompt's name ({@code query}, {@code document}, ...; {@code raw} for no prompt)
+     * @param prompt the text before the input ({@code ""} for none)
+     * @return the set
+     */
+    public static PromptSet prefix(String name, String prompt) {
+        return new PromptSet(name, List.of(PromptTemplate.prefix(prompt)), SentencePreprocessor.none());
+    }
+
+    /**
      * @param preprocessor another preprocessing
      * @return a copy using it
      */

@@ -21,14 +21,34 @@ public final class PromptTemplate {
     private final String beforeSentence;
     private final String afterSentence;
     private final boolean placeholder;
+    private final boolean raw;
 
     private PromptTemplate(String template, String beforePlaceholder, String beforeSentence,
             String afterSentence, boolean placeholder) {
+        this(template, beforePlaceholder, beforeSentence, afterSentence, placeholder, false);
+    }
+
+    private PromptTemplate(String template, String beforePlaceholder, String beforeSentence,
+            String afterSentence, boolean placeholder, boolean raw) {
         this.template = template;
         this.beforePlaceholder = beforePlaceholder;
         this.beforeSentence = beforeSentence;
         this.afterSentence = afterSentence;
         this.placeholder = placeholder;
+        this.raw = raw;
+    }
+
+    /**
+     * A trained embedder's prompt: the text goes right after {@code prompt}, nothing is stripped, as
+     * sentence-transformers concatenates {@code prompt + text}. For Token Prepending the {@code <PST>} sits between
+     * the two ({@link #vanilla()} drops it).
+     *
+     * @param prompt the text before the input ({@code ""} for the raw text)
+     * @return the template, with a placeholder
+     */
+    public static PromptTemplate prefix(String prompt) {
+        Objects.requireNonNull(prompt, "prompt");
+        return new PromptTemplate(prompt + RenderedPrompt.PLACEHOLDER + SENTENCE, prompt, "", "", true, true);
     }
 
     /**
@@ -68,6 +88,14 @@ public final class PromptTemplate {
                 template.substring(pst + marker.length(), slotAt), afterSentence, true);
     }
 
+    /**
+     * @return whether this is a trained embedder's prompt ({@link #prefix}): the text follows it unchanged, and a
+     *     long prompt is cut by tokens as sentence-transformers cuts it, not by the sentence's characters
+     */
+    public boolean isPrefix() {
+        return raw;
+    }
+
     /** @return whether the template has a {@code <PST>} placeholder */
     public boolean hasPlaceholder() {
         return placeholder;
@@ -87,6 +115,9 @@ public final class PromptTemplate {
     public PromptTemplate vanilla() {
         if (!placeholder) {
             return this;
+        }
+        if (raw) {
+            return new PromptTemplate(beforePlaceholder + SENTENCE, beforePlaceholder, null, "", false, true);
         }
         String marker = RenderedPrompt.PLACEHOLDER;
         String without;
@@ -108,6 +139,10 @@ public final class PromptTemplate {
      */
     public RenderedPrompt render(String sentence) {
         Objects.requireNonNull(sentence, "sentence");
+        if (raw) {
+            return placeholder ? RenderedPrompt.withPlaceholder(beforePlaceholder, sentence)
+                    : RenderedPrompt.plain(beforePlaceholder + sentence);
+        }
         if (!placeholder) {
             return RenderedPrompt.plain(strip(beforePlaceholder + sentence + afterSentence));
         }
@@ -122,12 +157,12 @@ public final class PromptTemplate {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PromptTemplate other && other.template.equals(template);
+        return o instanceof PromptTemplate other && other.template.equals(template) && other.raw == raw;
     }
 
     @Override
     public int hashCode() {
-        return template.hashCode();
+        return template.hashCode() * 31 + (raw ? 1 : 0);
     }
 
     @Override

@@ -44,6 +44,23 @@ public interface ForwardPass extends AutoCloseable {
      */
     float[][] pooled();
 
+    /**
+     * The mean of the current hidden states over each row's positions from {@code from[r]} to its last token,
+     * computed where the states live (only {@code [B, H]} comes back), the final norm applied to every position under
+     * the same rule as {@link #rowsAt}. It needs every position after the final layer: plan the pass without
+     * {@link PassPlan#lastTokenOnly()}.
+     *
+     * @param from per row the first position averaged (0 for the whole row; the prompt's length to leave it out)
+     * @param positionWeighted weight position {@code p} of a row by {@code p + 1} (sentence-transformers'
+     *     {@code weightedmean} on right-padded rows) instead of equally
+     * @return one vector per row
+     * @throws IllegalArgumentException if a row's {@code from} is outside its tokens or inside a reused prefix
+     * @throws UnsupportedOperationException if the engine pools the last token only (the default)
+     */
+    default float[][] meanPooled(int[] from, boolean positionWeighted) {
+        throw new UnsupportedOperationException("this engine pools the last token only");
+    }
+
     /** Frees the pass's tensors. */
     @Override
     void close();

@@ -2,8 +2,10 @@ package io.github.tokenprepending.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.tokenprepending.head.EmbeddingHead;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Loads {@link LayerwiseModel}s. Implementations are found with {@link java.util.ServiceLoader}: putting an
@@ -65,6 +67,14 @@ public interface LayerwiseModelProvider {
     interface Checkpoint {
         /** @return the decoder layers L */
         int numLayers();
+
+        /**
+         * @return the sentence-transformers head a trained embedder's folder carries ({@code modules.json} and the
+         *     modules' files), or empty for a plain checkpoint (the default)
+         */
+        default Optional<EmbeddingHead> embeddingHead() {
+            return Optional.empty();
+        }
 
         /**
          * Loads the checkpoint with what {@link #open} read.

@@ -7,8 +7,13 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
-/** Weights from a safetensors checkpoint (single file or sharded), F32, F16 or BF16, read as stored. */
+/**
+ * Weights from a safetensors checkpoint (single file or sharded), F32, F16 or BF16, read as stored. A checkpoint
+ * saved from the bare decoder ({@code Qwen3Model}, {@code LlamaModel}, ..., as sentence-transformers folders hold
+ * it) names its tensors without the {@code model.} prefix of {@code *ForCausalLM}: both are found.
+ */
 public final class CheckpointWeights implements WeightSource {
+    private static final String PREFIX = "model.";
     private final Checkpoint checkpoint;
 
     private CheckpointWeights(Checkpoint checkpoint) {
@@ -26,17 +31,26 @@ public final class CheckpointWeights implements WeightSource {
 
     @Override
     public boolean contains(String name) {
-        return checkpoint.contains(name);
+        return checkpoint.contains(stored(name));
     }
 
     @Override
     public TensorDtype dtype(String name, long[] expectedShape) throws IOException {
-        return checkpoint.require(name, expectedShape).dtype();
+        return checkpoint.require(stored(name), expectedShape).dtype();
     }
 
     @Override
     public void read(String name, long first, int count, ByteBuffer dst) throws IOException {
-        checkpoint.tensor(name).read(first, count, dst);
+        checkpoint.tensor(stored(name)).read(first, count, dst);
+    }
+
+    /** The name as stored: without the {@code model.} prefix when only the bare decoder's name is there. */
+    private String stored(String name) {
+        if (!name.startsWith(PREFIX) || checkpoint.contains(name)) {
+            return name;
+        }
+        String bare = name.substring(PREFIX.length());
+        return checkpoint.contains(bare) ? bare : name;
     }
 
     @Override

@@ -221,18 +221,11 @@ final class DjlForwardPass implements ForwardPass {
                 cols[r] = padded.column(r, pos, skip);
             }
         }
-        DjlLayerwiseModel.Constants k = model.weights().constants();
-        boolean norm = done == model.spec().numLayers();
         int h = model.spec().hiddenSize();
         try (PtNDArray colArray = create(cols, b);
                 IValue hv = IValue.from(hidden);
                 IValue cv = IValue.from(colArray);
-                IValue out = model.weights().blocks().call(model.weights().blocks().signature("pool.pt").call()
-                        .set("h", hv)
-                        .set("cols", cv)
-                        .set("norm_weight", k.finalNormWeight())
-                        .set("eps", k.eps())
-                        .set("norm", norm ? k.finalNormCode() : k.noNorm()));
+                IValue out = pool(hv, cv);
                 PtNDArray rows = out.toTensor(manager)) {
             float[] flat = rows.toFloatArray();
             float[][] result = new float[b][h];
@@ -241,6 +234,71 @@ final class DjlForwardPass implements ForwardPass {
             }
             return result;
         }
+    }
+
+    /**
+     * The final norm (under {@link #rowsAt}'s rule) runs on all {@code B*T} states through the pooling block, then a
+     * weighted sum over the columns and one division, all on the device; only {@code [B, H]} is copied to the host.
+     */
+    @Override
+    public float[][] meanPooled(int[] from, boolean positionWeighted) {
+        ensureOpen();
+        int b = batch.size();
+        if (from.length != b) {
+            throw new IllegalArgumentException(from.length + " start positions for " + b + " rows");
+        }
+        if (lastColumnOnly) {
+            throw new IllegalStateException("the final layer ran for the last tokens only: a mean needs a plan"
+                    + " without lastTokenOnly");
+        }
+        int t = padded.length();
+        float[] weights = new float[b * t];
+        float[] totals = new float[b];
+        for (int r = 0; r < b; r++) {
+            if (from[r] < skip || from[r] >= batch.length(r)) {
+                throw new IllegalArgumentException("row " + r + ": mean from position " + from[r] + " outside its "
+                        + batch.length(r) + " tokens" + (from[r] < skip ? " or inside the reused prefix of " + skip
+                        : ""));
+            }
+            for (int c = padded.column(r, from[r], skip); c < t; c++) {
+                int position = c - padded.pads()[r] + skip;
+                float w = positionWeighted ? position + 1 : 1;
+                weights[r * t + c] = w;
+                totals[r] += w;
+            }
+        }
+        int h = model.spec().hiddenSize();
+        try (PtNDArray flat = (PtNDArray) hidden.reshape(b * t, 1, h);
+                PtNDArray zeros = create(new long[b * t], b * t);
+                IValue hv = IValue.from(flat);
+                IValue cv = IValue.from(zeros);
+                IValue out = pool(hv, cv);
+                PtNDArray states = out.toTensor(manager);
+                PtNDArray byRow = (PtNDArray) states.reshape(b, t, h);
+                PtNDArray w = (PtNDArray) manager.create(weights, new Shape(b, t, 1));
+                PtNDArray weighted = (PtNDArray) byRow.mul(w);
+                PtNDArray sum = (PtNDArray) weighted.sum(new int[] {1});
+                PtNDArray total = (PtNDArray) manager.create(totals, new Shape(b, 1));
+                PtNDArray mean = (PtNDArray) sum.div(total)) {
+            float[] values = mean.toFloatArray();
+            float[][] result = new float[b][h];
+            for (int r = 0; r < b; r++) {
+                System.arraycopy(values, r * h, result[r], 0, h);
+            }
+            return result;
+        }
+    }
+
+    /** One column per row of {@code h} as float32, through the final norm once every layer has run (pool.pt). */
+    private IValue pool(IValue h, IValue cols) {
+        DjlLayerwiseModel.Constants k = model.weights().constants();
+        boolean norm = done == model.spec().numLayers();
+        return model.weights().blocks().call(model.weights().blocks().signature("pool.pt").call()
+                .set("h", h)
+                .set("cols", cols)
+                .set("norm_weight", k.finalNormWeight())
+                .set("eps", k.eps())
+                .set("norm", norm ? k.finalNormCode() : k.noNorm()));
     }
 
     @Override

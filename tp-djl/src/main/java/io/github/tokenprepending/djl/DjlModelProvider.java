@@ -1,12 +1,16 @@
 package io.github.tokenprepending.djl;
 
 import io.github.tokenprepending.djl.family.Architecture;
+import io.github.tokenprepending.djl.sentencetransformers.SentenceTransformersFolder;
+import io.github.tokenprepending.djl.sentencetransformers.SupportedModels;
+import io.github.tokenprepending.head.EmbeddingHead;
 import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.LayerwiseModelProvider;
 import io.github.tokenprepending.spi.ModelOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The DJL (PyTorch engine) provider, registered for {@link java.util.ServiceLoader}: it runs every checkpoint whose
@@ -35,11 +39,18 @@ public final class DjlModelProvider implements LayerwiseModelProvider {
     /** Reads config.json once: the architecture it hands back is what {@link Checkpoint#load} loads. */
     @Override
     public Checkpoint open(Path modelDir) throws IOException {
+        SupportedModels.check(modelDir);
         Architecture architecture = DjlModels.architecture(modelDir);
+        Optional<EmbeddingHead> head = SentenceTransformersFolder.read(modelDir);
         return new Checkpoint() {
             @Override
             public int numLayers() {
                 return architecture.spec().numLayers();
+            }
+
+            @Override
+            public Optional<EmbeddingHead> embeddingHead() {
+                return head;
             }
 
             @Override

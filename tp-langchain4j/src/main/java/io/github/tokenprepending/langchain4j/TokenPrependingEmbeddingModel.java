@@ -44,9 +44,12 @@ import java.util.Set;
  *
  * <p>Per-call parameters follow langchain4j's contract: what this model cannot honour fails with
  * {@link UnsupportedFeatureException}. {@code inputType} is supported when a {@linkplain Builder#queryPrompt query
- * prompt} is configured ({@code QUERY} uses it, {@code DOCUMENT} the encoder's own prompt); {@code dimensions} only
- * when it equals {@link #dimension()} (the model was not trained for truncated embeddings); {@code modelName} only
- * when it equals {@link #modelName()}. Token usage counts the inputs' own tokens, not the prompt template's.
+ * prompt} is configured ({@code QUERY} uses it, {@code DOCUMENT} the encoder's own prompt), or when the model's
+ * sentence-transformers folder names a {@code query} prompt ({@code QUERY} embeds with the {@code query} prompt,
+ * {@code DOCUMENT} with {@code document} or {@code passage} when the folder has one, else the default);
+ * {@code dimensions} up to {@link #dimension()} (the first N components, normalised after the cut when the encoder
+ * normalises: Matryoshka truncation, as sentence-transformers' {@code truncate_dim}); {@code modelName} only when it
+ * equals {@link #modelName()}. Token usage counts the inputs' own tokens, not the prompt template's.
  *
  * <p>Thread-safe, as the encoder. Closing it closes what it owns: the query-prompt variant always, the encoder
  * when it was built from {@link EncoderSettings}.
@@ -57,6 +60,8 @@ public final class TokenPrependingEmbeddingModel implements EmbeddingModel, Auto
     private final boolean ownsEncoder;
     private final List<EmbeddingModelListener> listeners;
     private final Set<EmbeddingParameter<?>> supported;
+    private final String queryPromptName;
+    private final String documentPromptName;
 
     private TokenPrependingEmbeddingModel(SentenceEncoder documents, SentenceEncoder queries, boolean ownsEncoder,
             List<EmbeddingModelListener> listeners) {
@@ -64,9 +69,13 @@ public final class TokenPrependingEmbeddingModel implements EmbeddingModel, Auto
         this.queries = queries;
         this.ownsEncoder = ownsEncoder;
         this.listeners = listeners;
+        List<String> named = documents.promptNames();
+        this.queryPromptName = queries == null && named.contains("query") ? "query" : null;
+        this.documentPromptName = queryPromptName == null ? null
+                : named.contains("document") ? "document" : named.contains("passage") ? "passage" : null;
         Set<EmbeddingParameter<?>> params = new LinkedHashSet<>(List.of(EmbeddingRequestParameters.MODEL_NAME,
                 EmbeddingRequestParameters.DIMENSIONS));
-        if (queries != null) {
+        if (queries != null || queryPromptName != null) {
             params.add(EmbeddingRequestParameters.INPUT_TYPE);
         }
         this.supported = Set.copyOf(params);
@@ -96,9 +105,11 @@ public final class TokenPrependingEmbeddingModel implements EmbeddingModel, Auto
             throw new UnsupportedFeatureException("modelName '" + params.modelName() + "' cannot be honoured: this"
                     + " model embeds with '" + modelName() + "' only");
         }
-        SentenceEncoder encoder = params.inputType() == EmbeddingInputType.QUERY ? queries : documents;
+        boolean query = params.inputType() == EmbeddingInputType.QUERY;
+        SentenceEncoder encoder = query && queries != null ? queries : documents;
+        String promptName = params.inputType() == null ? null : query ? queryPromptName : documentPromptName;
         List<String> texts = request.inputs().stream().map(EmbeddingInput::text).toList();
-        Embeddings result = EmbeddingApi.embed(encoder, texts, "input");
+        Embeddings result = EmbeddingApi.embed(encoder, texts, "input", promptName, params.dimensions());
         List<Embedding> embeddings = new ArrayList<>(result.size());
         result.vectors().forEach(v -> embeddings.add(Embedding.from(v)));
         return EmbeddingResponse.builder().embeddings(embeddings).modelName(modelName())
@@ -135,7 +146,7 @@ public final class TokenPrependingEmbeddingModel implements EmbeddingModel, Auto
         return Response.from(response.embeddings().get(0), response.tokenUsage());
     }
 
-    /** @return {@code modelName}, {@code dimensions}, and {@code inputType} when a query prompt is configured */
+    /** @return {@code modelName}, {@code dimensions}, and {@code inputType} when a query prompt is configured or named */
     @Override
     public Set<EmbeddingParameter<?>> supportedParameters() {
         return supported;
@@ -207,7 +218,7 @@ public final class TokenPrependingEmbeddingModel implements EmbeddingModel, Auto
          * or {@code DOCUMENT}) with the encoder's own.
          *
          * @param queryPrompt a method name or a template with {@code {sentence}} (and {@code <PST>} before it for
-         *     Token Prepending), as {@link EncoderSettings#prompt()} takes it
+         *     Token Prepending), as the {@link EncoderSettings#PROMPT} setting takes it
          * @return this
          */
         public Builder queryPrompt(String queryPrompt) {

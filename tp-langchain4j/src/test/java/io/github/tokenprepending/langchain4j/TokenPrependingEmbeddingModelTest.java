@@ -131,13 +131,16 @@ class TokenPrependingEmbeddingModelTest {
     }
 
     @Test
-    void dimensionsAreHonouredOnlyAtTheModelsOwnSize() {
+    void dimensionsKeepTheFirstComponentsUpToTheModelsSize() {
         EmbeddingResponse own = model.embed(EmbeddingRequest.builder().input("A cat.").dimensions(64).build());
+        EmbeddingResponse cut = model.embed(EmbeddingRequest.builder().input("A cat.").dimensions(32).build());
 
-        assertThat(own.embeddings().get(0).vector()).containsExactly(encoder.embed("A cat."));
-        assertThatThrownBy(() -> model.embed(EmbeddingRequest.builder().input("A cat.").dimensions(32).build()))
+        float[] full = encoder.embed("A cat.");
+        assertThat(own.embeddings().get(0).vector()).containsExactly(full);
+        assertThat(cut.embeddings().get(0).vector()).containsExactly(java.util.Arrays.copyOf(full, 32));
+        assertThatThrownBy(() -> model.embed(EmbeddingRequest.builder().input("A cat.").dimensions(65).build()))
                 .isExactlyInstanceOf(UnsupportedFeatureException.class)
-                .hasMessageContaining("dimensions 32 cannot be honoured").hasMessageContaining("64-dimensional");
+                .hasMessageContaining("dimensions 65 cannot be honoured").hasMessageContaining("64-dimensional");
     }
 
     @Test

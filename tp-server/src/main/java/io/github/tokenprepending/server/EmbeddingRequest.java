@@ -13,6 +13,14 @@ interface EmbeddingRequest {
     /** @return whether inputs over the token limit are cut, or null to let {@code --auto-truncate} decide */
     Boolean truncate();
 
+    /** @return the named prompt ({@code prompt_name}: a trained embedder's {@code query}, ...), or null */
+    String promptName();
+
+    /** @return the components kept (Matryoshka), or 0 for all */
+    default int dimensions() {
+        return 0;
+    }
+
     /**
      * What a request is checked against.
      *

@@ -38,8 +38,8 @@ final class EmbeddingRoutes {
     private final Admission admission;
     private final EmbeddingRequest.Limits limits;
 
-    /** Sentences checked and sized: the batcher's token budget and the usage report. */
-    private record Job(List<String> sentences, long promptTokens, long sentenceTokens) {
+    /** Sentences checked and sized: the batcher's token budget and the usage report, and how they are embedded. */
+    private record Job(List<String> sentences, Batcher.Variant variant, long promptTokens, long sentenceTokens) {
     }
 
     EmbeddingRoutes(SentenceEncoder encoder, Batcher batcher, ServerMetrics metrics, ServerOptions options,
@@ -93,7 +93,10 @@ final class EmbeddingRoutes {
         }));
     }
 
-    /** {@code POST /embed}: TEI's request ({@code inputs}, {@code normalize}, {@code truncate}) and response. */
+    /**
+     * {@code POST /embed}: TEI's request ({@code inputs}, {@code normalize}, {@code truncate}, {@code prompt_name}) and
+     * response.
+     */
     void tei(Context ctx) {
         TeiRequest request = TeiRequest.parse(JsonBody.read(ctx, options.payloadLimit()), limits);
         Job job = prepare(request);
@@ -165,15 +168,22 @@ final class EmbeddingRoutes {
 
     /** Sizes every input; one over the encoder's token limit is refused unless it may be cut. */
     private Job prepare(EmbeddingRequest request) {
+        try {
+            encoder.checkPromptName(request.promptName());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.validation(422, "prompt_name: " + e.getMessage());
+        }
         List<String> inputs = request.inputs();
         String field = request.inputField();
         boolean truncate = request.truncate() != null ? request.truncate() : options.autoTruncate();
         int max = encoder.maxTokens();
+        int template = request.promptName() == null ? encoder.templateTokens()
+                : encoder.promptTokens("", request.promptName());
         long prompt = 0;
         long sentence = 0;
         for (int i = 0; i < inputs.size(); i++) {
             String s = inputs.get(i);
-            int n = encoder.promptTokens(s);
+            int n = encoder.promptTokens(s, request.promptName());
             if (n > max && !truncate) {
                 throw ApiException.validation(413, (inputs.size() == 1 ? field : field + "[" + i + "]") + " has " + n
                         + " tokens with its prompt, over the limit of " + max + " (--max-tokens); shorten it or"
@@ -181,15 +191,15 @@ final class EmbeddingRoutes {
                         + "--auto-truncate)");
             }
             prompt += Math.min(n, max);
-            sentence += Math.max(0, n - encoder.templateTokens()); // as encoder.countTokens(s), tokenizing once
+            sentence += Math.max(0, n - template); // as encoder.countTokens(s), tokenizing once
         }
-        return new Job(inputs, prompt, sentence);
+        return new Job(inputs, new Batcher.Variant(request.promptName(), request.dimensions()), prompt, sentence);
     }
 
     private void respond(Context ctx, Job job, Consumer<List<float[]>> write) {
         CompletableFuture<List<float[]>> result;
         try {
-            result = batcher.submit(job.sentences(), job.promptTokens());
+            result = batcher.submit(job.sentences(), job.variant(), job.promptTokens());
         } catch (Batcher.Rejected e) {
             throw e.shuttingDown() ? new ApiException(503, "unhealthy", e.getMessage())
                     : new ApiException(429, "overloaded", e.getMessage() + " (--max-concurrent-requests)");

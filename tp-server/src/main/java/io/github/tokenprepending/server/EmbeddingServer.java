@@ -60,7 +60,7 @@ public final class EmbeddingServer implements AutoCloseable {
         this.options = options;
         this.keyDigest = options.apiKey() == null ? null : sha256(options.apiKey());
         this.metrics = new ServerMetrics();
-        this.batcher = new Batcher(around.apply(encoder::embed), encoder.config().maxBatchTokens(), options.maxBatchRequests(),
+        this.batcher = new Batcher(around.apply((sentences, v) -> encoder.embed(sentences, v.promptName(), v.dimensions())), encoder.config().maxBatchTokens(), options.maxBatchRequests(),
                 options.maxConcurrentRequests(), metrics);
         metrics.queueDepth(batcher::pending);
         String modelName = options.servedModelName() != null ? options.servedModelName() : encoder.modelId();

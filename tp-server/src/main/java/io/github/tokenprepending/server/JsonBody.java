@@ -127,6 +127,18 @@ final class JsonBody {
         return node.asText();
     }
 
+    /** @return the field's string, or null when absent or null; a field that is no string is refused */
+    String text(String field) {
+        JsonNode node = object.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw ApiException.validation(422, field + " must be a string, got " + type(node));
+        }
+        return node.asText();
+    }
+
     /** @return the field's integer, or null when absent or null; a field that is no integer is refused */
     Integer integer(String field, String expected) {
         JsonNode node = object.get(field);

@@ -4,12 +4,16 @@ import java.util.List;
 
 /**
  * OpenAI's {@code POST /v1/embeddings} request, checked. {@code model} and {@code user} are accepted and ignored (one
- * model per server). A new field is a component here and its line in {@link #parse}.
+ * model per server). {@code prompt_name} is this server's extension (OpenAI clients send it as an extra body field). A
+ * new field is a component here and its line in {@link #parse}.
  *
  * @param input the sentences
  * @param base64 true for {@code "encoding_format": "base64"} (little-endian float32 bytes), false for floats
+ * @param dimensions the first components kept (Matryoshka), or 0 for all
+ * @param promptName the named prompt, or null for the model's default
  */
-record OpenAiRequest(List<String> input, boolean base64) implements EmbeddingRequest {
+record OpenAiRequest(List<String> input, boolean base64, int dimensions, String promptName)
+        implements EmbeddingRequest {
     private static final String INPUT = "input";
 
     /**
@@ -21,12 +25,14 @@ record OpenAiRequest(List<String> input, boolean base64) implements EmbeddingReq
     static OpenAiRequest parse(JsonBody body, EmbeddingRequest.Limits limits) {
         List<String> input = body.inputs(INPUT, limits.maxClientBatchSize());
         String format = body.choice("encoding_format", "float", List.of("float", "base64"));
-        String only = "this model gives " + limits.dimension() + "-dimensional embeddings only";
-        Integer dimensions = body.integer("dimensions", only);
-        if (dimensions != null && dimensions != limits.dimension()) {
-            throw ApiException.validation(422, "dimensions: " + only + ", got " + dimensions);
+        String range = "an integer from 1 to " + limits.dimension() + " (this model's embeddings have "
+                + limits.dimension() + " dimensions)";
+        Integer dimensions = body.integer("dimensions", range);
+        if (dimensions != null && (dimensions < 1 || dimensions > limits.dimension())) {
+            throw ApiException.validation(422, "dimensions: " + range + ", got " + dimensions);
         }
-        return new OpenAiRequest(input, format.equals("base64"));
+        return new OpenAiRequest(input, format.equals("base64"), dimensions == null ? 0 : dimensions,
+                body.text("prompt_name"));
     }
 
     @Override

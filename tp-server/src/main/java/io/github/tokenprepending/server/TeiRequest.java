@@ -9,8 +9,10 @@ import java.util.List;
  * @param inputs the sentences
  * @param normalize whether to answer unit vectors (TEI's default: true)
  * @param truncate whether inputs over the token limit are cut; null when not given ({@code --auto-truncate} decides)
+ * @param promptName TEI's {@code prompt_name}: the named prompt, or null for the model's default
  */
-record TeiRequest(List<String> inputs, boolean normalize, Boolean truncate) implements EmbeddingRequest {
+record TeiRequest(List<String> inputs, boolean normalize, Boolean truncate, String promptName)
+        implements EmbeddingRequest {
     private static final String INPUTS = "inputs";
 
     /**
@@ -23,7 +25,7 @@ record TeiRequest(List<String> inputs, boolean normalize, Boolean truncate) impl
         List<String> inputs = body.inputs(INPUTS, limits.maxClientBatchSize());
         boolean normalize = body.flag("normalize", true);
         Boolean truncate = body.flag("truncate", null);
-        return new TeiRequest(inputs, normalize, truncate);
+        return new TeiRequest(inputs, normalize, truncate, body.text("prompt_name"));
     }
 
     @Override

@@ -39,14 +39,14 @@ class ErrorsTest {
         encoder = EncoderSettings.builder().model(ToyModel.directory().toString()).maxTokens(60).build().open();
         assertThat(encoder.promptTokens(LONG)).isGreaterThan(60);
         server = EmbeddingServer.start(encoder, ServerOptions.builder().port(0).apiKey(KEY).maxClientBatchSize(3)
-                .payloadLimit(4096).maxConcurrentRequests(1).build(), embedder -> sentences -> {
+                .payloadLimit(4096).maxConcurrentRequests(1).build(), embedder -> (sentences, variant) -> {
                     entered.countDown();
                     try {
                         gate.await(30, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
-                    return embedder.embed(sentences);
+                    return embedder.embed(sentences, variant);
                 });
     }
 
@@ -114,8 +114,13 @@ class ErrorsTest {
         refused("{\"input\": [[1, 2, 3]]}", 422, "validation", "input[0]", "token ids");
         refused("{\"input\": [\"ok\", 7]}", 422, "validation", "input[1]", "token ids");
         refused("{\"input\": \"ok\", \"encoding_format\": \"xml\"}", 422, "validation", "encoding_format");
-        refused("{\"input\": \"ok\", \"dimensions\": 7}", 422, "validation", "dimensions",
-                encoder.dimension() + "-dimensional");
+        refused("{\"input\": \"ok\", \"dimensions\": " + (encoder.dimension() + 1) + "}", 422, "validation",
+                "dimensions", "an integer from 1 to " + encoder.dimension());
+        refused("{\"input\": \"ok\", \"dimensions\": 0}", 422, "validation", "dimensions");
+        refused("{\"input\": \"ok\", \"prompt_name\": \"query\"}", 422, "validation", "prompt_name",
+                "unknown prompt name 'query'");
+        refused(post("/embed", "{\"inputs\": \"ok\", \"prompt_name\": 3}", KEY), 422, "validation",
+                "prompt_name must be a string");
         refused(post("/embed", "{\"inputs\": \"ok\", \"normalize\": \"yes\"}", KEY), 422, "validation",
                 "normalize must be true or false");
         refused(post("/embed", "{\"input\": \"ok\"}", KEY), 422, "validation", "missing field 'inputs'");

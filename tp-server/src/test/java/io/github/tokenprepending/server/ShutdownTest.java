@@ -50,14 +50,14 @@ class ShutdownTest {
                 .open()) {
             float[] expected = encoder.embed("Tim was sad.");
             EmbeddingServer server = EmbeddingServer.start(encoder, ServerOptions.builder().port(0).build(),
-                    embedder -> sentences -> {
+                    embedder -> (sentences, variant) -> {
                         entered.countDown();
                         try {
                             gate.await(30, TimeUnit.SECONDS);
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         }
-                        return embedder.embed(sentences);
+                        return embedder.embed(sentences, variant);
                     });
             String base = server.baseUrl();
             CompletableFuture<HttpResponse<String>> admitted = CompletableFuture.supplyAsync(() -> send(base,
@@ -113,14 +113,14 @@ class ShutdownTest {
             AtomicInteger sentencesAfterStop = new AtomicInteger();
             // batches of at most 2 requests, so that requests are queued behind the running one when the stop comes
             EmbeddingServer server = EmbeddingServer.startOwning(encoder, ServerOptions.builder().port(0)
-                    .maxBatchRequests(2).build(), embedder -> sentences -> {
+                    .maxBatchRequests(2).build(), embedder -> (sentences, variant) -> {
                         if (stop.get() != null) {
                             sentencesAfterStop.addAndGet(sentences.size());
                         } else if (calls.incrementAndGet() == stopAtCall) {
                             stop.set(CompletableFuture.runAsync(() -> self.get().close()));
                             sleep(50); // the stop is under way while this call runs
                         }
-                        return embedder.embed(sentences);
+                        return embedder.embed(sentences, variant);
                     });
             self.set(server);
             String base = server.baseUrl();

@@ -143,6 +143,12 @@ public final class TpEmbedder extends Transformer implements DefaultParamsWritab
         return (Param<String>) settingParam(EncoderSettings.PROMPT);
     }
 
+    /** @return the named-prompt parameter (a trained embedder's {@code query}, {@code document}, ...) */
+    @SuppressWarnings("unchecked")
+    public Param<String> promptName() {
+        return (Param<String>) settingParam(EncoderSettings.PROMPT_NAME);
+    }
+
     /**
      * Every parameter, the generated ones of the settings included (Spark finds parameters by their accessors;
      * these are made from the settings' declarations instead).

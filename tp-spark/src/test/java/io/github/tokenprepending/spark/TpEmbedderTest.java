@@ -74,6 +74,23 @@ class TpEmbedderTest {
         }
     }
 
+    /** A trained embedder in Spark with the promptName parameter: sentence-transformers' vectors for that prompt. */
+    @Test
+    void thePromptNameParameterGivesSentenceTransformersVectors() {
+        SharedSpark.session();
+        io.github.tokenprepending.djl.sentencetransformers.StModels.Golden golden =
+                io.github.tokenprepending.djl.sentencetransformers.StModels.golden("qwen3-embedding");
+        Path model = io.github.tokenprepending.djl.sentencetransformers.StModels.unpack("qwen3-embedding", dir);
+        TpEmbedder embedder = new TpEmbedder().setInputCol("text").setOutputCol("vec")
+                .setEncoderSettings(EncoderSettings.builder().model(model.toString()).dtype("fp32").build());
+        embedder.set(embedder.promptName(), "query");
+        List<Row> rows = embedder.transform(TpSparkTest.frame(golden.sentences(), 2)).orderBy("id").collectAsList();
+        float[][] expected = golden.find("prompt_query").embeddings();
+        for (int i = 0; i < expected.length; i++) {
+            TpSparkTest.assertClose(floats(rows.get(i).getList(2)), expected[i]);
+        }
+    }
+
     @Test
     void settingsGoThroughEncoderSettingsNamesCamelOrKebab() {
         TpEmbedder embedder = new TpEmbedder().setEncoderSetting("max-batch-tokens", "512")

@@ -67,7 +67,8 @@ public final class TokenPrependingEmbeddingModel implements EmbeddingModel, Auto
     @Override
     public EmbeddingResponse call(EmbeddingRequest request) {
         checkOptions(request.getOptions());
-        Embeddings result = EmbeddingApi.embed(encoder, request.getInstructions(), "text");
+        Integer dimensions = request.getOptions() == null ? null : request.getOptions().getDimensions();
+        Embeddings result = EmbeddingApi.embed(encoder, request.getInstructions(), "text", null, dimensions);
         List<Embedding> embeddings = new ArrayList<>(result.size());
         for (int i = 0; i < result.size(); i++) {
             embeddings.add(new Embedding(result.vectors().get(i), i));

@@ -7,11 +7,14 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.github.tokenprepending.OutputLayer;
 import io.github.tokenprepending.TpRange;
+import io.github.tokenprepending.djl.sentencetransformers.StModels;
 import io.github.tokenprepending.models.ToyModel;
 import io.github.tokenprepending.springai.autoconfigure.TokenPrependingEmbeddingAutoConfiguration;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.ai.document.Document;
 import org.springframework.ai.embedding.EmbeddingModel;
 import org.springframework.ai.embedding.EmbeddingRequest;
@@ -29,6 +32,26 @@ class TokenPrependingAutoConfigurationTest {
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(TokenPrependingEmbeddingAutoConfiguration.class))
             .withPropertyValues("tp.embedding.offline=true", "tp.embedding.threads=2");
+
+    /** A trained embedder with its query prompt and 16 dimensions from properties: sentence-transformers' vectors. */
+    @Test
+    void promptNameAndDimensionsPropertiesGiveSentenceTransformersVectors(@TempDir Path tmp) {
+        StModels.Golden golden = StModels.golden("qwen3-embedding");
+        StModels.Case expected = golden.find("truncate_dim");
+        Path dir = StModels.unpack("qwen3-embedding", tmp);
+        runner.withPropertyValues("tp.embedding.model=" + dir, "tp.embedding.prompt-name=query", "tp.embedding.dtype=fp32",
+                "tp.embedding.dimensions=" + expected.truncateDim()).run(context -> {
+                    EmbeddingModel model = context.getBean(EmbeddingModel.class);
+                    List<float[]> vectors = model.embed(golden.sentences());
+                    for (int i = 0; i < vectors.size(); i++) {
+                        assertThat(vectors.get(i)).hasSize(expected.truncateDim());
+                        for (int d = 0; d < expected.truncateDim(); d++) {
+                            assertThat((double) vectors.get(i)[d]).as("sentence %d component %d", i, d)
+                                    .isCloseTo(expected.embeddings()[i][d], org.assertj.core.data.Offset.offset(1e-5));
+                        }
+                    }
+                });
+    }
 
     @Test
     void theModelIsOpenedWithThePropertiesAndServesAsTheEmbeddingModel() {

@@ -66,9 +66,11 @@ class TokenPrependingEmbeddingModelTest {
     @Test
     void optionsThatCannotBeHonouredFailClearly() {
         assertThatThrownBy(() -> model.call(new EmbeddingRequest(List.of("A cat."),
-                EmbeddingOptions.builder().dimensions(32).build())))
+                EmbeddingOptions.builder().dimensions(65).build())))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("dimensions 32 cannot be honoured").hasMessageContaining("64-dimensional");
+                .hasMessageContaining("dimensions 65 cannot be honoured").hasMessageContaining("64-dimensional");
+        assertThat(model.call(new EmbeddingRequest(List.of("A cat."), EmbeddingOptions.builder().dimensions(32)
+                .build())).getResult().getOutput()).containsExactly(Arrays.copyOf(encoder.embed("A cat."), 32));
         assertThatThrownBy(() -> model.call(new EmbeddingRequest(List.of("A cat."),
                 EmbeddingOptions.builder().model("text-embedding-3-small").build())))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("text-embedding-3-small");

@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -54,6 +55,7 @@ public final class HfTextTokenizer implements TextTokenizer {
     private final BosEos bosEos;
     private final int placeholderId;
     private final int bosId;
+    private final Set<Integer> specialIds;
     /** Starts every private token text of this instance; prompts containing it are refused. */
     private final String marker;
     /** The private token text that stands for the template's {@code <PST>}. */
@@ -64,6 +66,7 @@ public final class HfTextTokenizer implements TextTokenizer {
     private HfTextTokenizer(TokenizerJson json, TokenizerConfigJson config, SpecialTokenText specialTokens) {
         this.bosEos = config.bosEos(json);
         this.placeholderId = json.size();
+        this.specialIds = Set.copyOf(json.specialIds());
         this.marker = "<pst_" + HexFormat.of().formatHex(nonce());
         this.sentinel = marker + ">";
         boolean split = switch (specialTokens) {
@@ -181,22 +184,77 @@ public final class HfTextTokenizer implements TextTokenizer {
      */
     @Override
     public TokenizedPrompt encode(RenderedPrompt prompt) {
+        return toPrompt(nativeEncode(text(prompt), bosEos.fromPostProcessor()), prompt.hasPlaceholder());
+    }
+
+    /**
+     * Cuts the text's tokens, as the HuggingFace tokenizer's truncation does: the special tokens the tokenizer adds
+     * around the text stay, the text's tokens after the first {@code maxTokens - specials} go.
+     *
+     * @throws IllegalArgumentException if the limit leaves no room for a text token or would cut the placeholder
+     */
+    @Override
+    public TokenizedPrompt encode(RenderedPrompt prompt, int maxTokens) {
+        TokenizedPrompt full = encode(prompt);
+        if (full.length() <= maxTokens) {
+            return full;
+        }
+        long[] content = nativeEncode(text(prompt), false).getIds();
+        int[] ids = full.ids();
+        int lead = indexOf(ids, content);
+        if (lead < 0) {
+            throw new IllegalStateException("the tokenizer's post-processor does not put its special tokens around"
+                    + " the text: cannot truncate by tokens");
+        }
+        int tail = ids.length - lead - content.length;
+        int keep = maxTokens - lead - tail;
+        if (keep < 1) {
+            throw new IllegalArgumentException("a limit of " + maxTokens + " tokens leaves no room for the text"
+                    + " next to " + (lead + tail) + " special tokens");
+        }
+        if (full.placeholderIndex() >= lead + keep) {
+            throw new IllegalArgumentException("a limit of " + maxTokens + " tokens would cut the <PST> placeholder"
+                    + " at " + full.placeholderIndex());
+        }
+        int[] cut = new int[maxTokens];
+        System.arraycopy(ids, 0, cut, 0, lead + keep);
+        System.arraycopy(ids, lead + content.length, cut, lead + keep, tail);
+        List<String> tokens = new ArrayList<>(full.tokens().subList(0, lead + keep));
+        tokens.addAll(full.tokens().subList(lead + content.length, ids.length));
+        return new TokenizedPrompt(cut, full.placeholderIndex(), tokens);
+    }
+
+    private static int indexOf(int[] ids, long[] part) {
+        for (int start = 0; start + part.length <= ids.length; start++) {
+            int k = 0;
+            while (k < part.length && ids[start + k] == part[k]) {
+                k++;
+            }
+            if (k == part.length) {
+                return start;
+            }
+        }
+        return -1;
+    }
+
+    private String text(RenderedPrompt prompt) {
         if (prompt.before().contains(marker) || prompt.after().contains(marker)) {
             throw new IllegalArgumentException("the prompt contains this tokenizer's private placeholder text");
         }
-        String text = withoutLoneSurrogates(
+        return withoutLoneSurrogates(
                 prompt.hasPlaceholder() ? prompt.before() + sentinel + prompt.after() : prompt.before());
-        Encoding encoding;
+    }
+
+    private Encoding nativeEncode(String text, boolean addSpecialTokens) {
         lock.readLock().lock();
         try {
             if (closed) {
                 throw new IllegalStateException("the tokenizer is closed (closing a model closes its tokenizer)");
             }
-            encoding = tokenizer.encode(text, bosEos.fromPostProcessor(), false);
+            return tokenizer.encode(text, addSpecialTokens, false);
         } finally {
             lock.readLock().unlock();
         }
-        return toPrompt(encoding, prompt.hasPlaceholder());
     }
 
     /**
@@ -274,6 +332,12 @@ public final class HfTextTokenizer implements TextTokenizer {
     private int firstSpecialId() {
         Encoding probe = tokenizer.encode("a", true, false);
         return probe.getIds().length > 0 && probe.getSpecialTokenMask()[0] == 1 ? (int) probe.getIds()[0] : -1;
+    }
+
+    /** Special: an added token of tokenizer.json marked {@code "special": true}. */
+    @Override
+    public boolean isSpecial(int id) {
+        return specialIds.contains(id);
     }
 
     @Override

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * A validated {@code tokenizer.json}: its vocabulary's ids, its added tokens, and the copy of the file that is
@@ -94,6 +96,17 @@ final class TokenizerJson {
             }
         } else {
             throw new IllegalArgumentException(source + ": \"model.vocab\" must be an object or an array");
+        }
+        return ids;
+    }
+
+    /** @return the ids of the added tokens marked {@code "special": true} (BOS, EOS, padding, ...) */
+    Set<Integer> specialIds() {
+        Set<Integer> ids = new HashSet<>();
+        for (JsonNode token : addedTokens) {
+            if (token.path("special").asBoolean(false)) {
+                ids.add(token.get("id").intValue());
+            }
         }
         return ids;
     }

@@ -12,7 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Dynamic batching: requests wait in a bounded queue and one worker merges the requests at its head into a single
  * encoder call, in arrival order, as many as fit the token budget and the request limit (a request over the budget
- * runs alone). Each request gets exactly its own vectors back. When a merged call fails, its requests run again one
+ * runs alone), all of one {@link Variant} (prompt name, dimensions). Each request gets exactly its own vectors back. When a merged call fails, its requests run again one
  * by one, so only a request that fails alone fails.
  *
  * <p>Memory is bounded: at most {@code maxPending} requests are admitted (queued or running); {@link #submit} refuses
@@ -38,9 +38,22 @@ public final class Batcher implements AutoCloseable {
     public interface Embedder {
         /**
          * @param sentences the sentences of every merged request, request after request
+         * @param variant how they are embedded (the merged requests share it)
          * @return one vector per sentence, in order
          */
-        List<float[]> embed(List<String> sentences);
+        List<float[]> embed(List<String> sentences, Variant variant);
+    }
+
+    /**
+     * How a request's sentences are embedded: requests merge into one encoder call only with requests of the same
+     * variant.
+     *
+     * @param promptName the named prompt, or null for the encoder's default
+     * @param dimensions the components kept, or 0 for all
+     */
+    public record Variant(String promptName, int dimensions) {
+        /** The encoder's default prompt, every dimension. */
+        public static final Variant DEFAULT = new Variant(null, 0);
     }
 
     /** Told about the work done, for metrics. */
@@ -74,7 +87,7 @@ public final class Batcher implements AutoCloseable {
         }
     }
 
-    private record Request(List<String> sentences, long tokens, Answer result) {
+    private record Request(List<String> sentences, Variant variant, long tokens, Answer result) {
     }
 
     /**
@@ -165,6 +178,21 @@ public final class Batcher implements AutoCloseable {
      * @throws Rejected when {@code maxPending} requests are admitted already, or the batcher is closing
      */
     public CompletableFuture<List<float[]>> submit(List<String> sentences, long tokens) throws Rejected {
+        return submit(sentences, Variant.DEFAULT, tokens);
+    }
+
+    /**
+     * Queues a request embedded with a variant (a named prompt, a number of dimensions).
+     *
+     * @param sentences its sentences (at least one)
+     * @param variant how they are embedded; only requests of the same variant are merged
+     * @param tokens its size for the token budget
+     * @return its vectors, in order, once its batch has run; completed exceptionally with the encoder's exception if
+     *     the request fails on its own
+     * @throws Rejected when {@code maxPending} requests are admitted already, or the batcher is closing
+     */
+    public CompletableFuture<List<float[]>> submit(List<String> sentences, Variant variant, long tokens)
+            throws Rejected {
         if (sentences.isEmpty()) {
             throw new IllegalArgumentException("a request needs at least one sentence");
         }
@@ -178,7 +206,7 @@ public final class Batcher implements AutoCloseable {
                 throw new Rejected("too many requests: " + maxPending + " are queued or running already", false);
             }
             pending++;
-            Request r = new Request(copy, tokens, new Answer());
+            Request r = new Request(copy, variant, tokens, new Answer());
             queue.addLast(r);
             changed.signalAll();
             return r.result();
@@ -217,8 +245,8 @@ public final class Batcher implements AutoCloseable {
     }
 
     /**
-     * The head request, then the following ones while they fit the budget (called holding the lock); requests whose
-     * future completed while they waited (cancelled by the caller) are dropped.
+     * The head request, then the following ones of its variant while they fit the budget (called holding the lock);
+     * requests whose future completed while they waited (cancelled by the caller) are dropped.
      */
     private List<Request> takeBatch() {
         List<Request> batch = new ArrayList<>();
@@ -229,7 +257,8 @@ public final class Batcher implements AutoCloseable {
                 queue.removeFirst();
                 continue;
             }
-            if (!batch.isEmpty() && tokens + next.tokens() > maxBatchTokens) {
+            if (!batch.isEmpty() && (tokens + next.tokens() > maxBatchTokens
+                    || !next.variant().equals(batch.get(0).variant()))) {
                 break;
             }
             batch.add(queue.removeFirst());
@@ -249,7 +278,7 @@ public final class Batcher implements AutoCloseable {
             listener.batch(batch.size(), sentences.size(), tokens);
             List<float[]> vectors;
             try {
-                vectors = embed(sentences);
+                vectors = embed(sentences, batch.get(0).variant());
             } catch (RuntimeException | Error merged) {
                 if (batch.size() == 1) {
                     finish(batch.get(0), null, merged);
@@ -277,14 +306,14 @@ public final class Batcher implements AutoCloseable {
     private void runAlone(Request r) {
         listener.batch(1, r.sentences().size(), r.tokens());
         try {
-            finish(r, embed(r.sentences()), null);
+            finish(r, embed(r.sentences(), r.variant()), null);
         } catch (RuntimeException | Error e) {
             finish(r, null, e);
         }
     }
 
-    private List<float[]> embed(List<String> sentences) {
-        List<float[]> vectors = embedder.embed(sentences);
+    private List<float[]> embed(List<String> sentences, Variant variant) {
+        List<float[]> vectors = embedder.embed(sentences, variant);
         if (vectors == null || vectors.size() != sentences.size()) {
             throw new IllegalStateException("the encoder returned " + (vectors == null ? "nothing" : vectors.size()
                     + " vectors") + " for " + sentences.size() + " sentences");

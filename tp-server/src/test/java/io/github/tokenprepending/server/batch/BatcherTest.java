@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 class BatcherTest {
     /** Encodes a sentence as a one-element vector holding its length; "bad" sentences fail; records every call. */
     private final List<List<String>> calls = Collections.synchronizedList(new ArrayList<>());
-    private final Batcher.Embedder lengths = sentences -> {
+    private final Batcher.Embedder lengths = (sentences, variant) -> {
         calls.add(List.copyOf(sentences));
         if (sentences.stream().anyMatch(s -> s.startsWith("bad"))) {
             throw new IllegalArgumentException("cannot embed a bad sentence");
@@ -90,14 +90,14 @@ class BatcherTest {
     void aRequestCancelledOrTimedOutWhileRunningFreesItsSlotAtOnce() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch running = new CountDownLatch(1);
-        Batcher.Embedder gated = sentences -> {
+        Batcher.Embedder gated = (sentences, variant) -> {
             running.countDown();
             try {
                 release.await();
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
-            return lengths.embed(sentences);
+            return lengths.embed(sentences, variant);
         };
         try (Batcher b = new Batcher(gated, 100, 1, 1, Batcher.Listener.NONE)) {
             CompletableFuture<List<float[]>> first = b.submit(List.of("a"), 1);
@@ -165,7 +165,7 @@ class BatcherTest {
 
     @Test
     void aWrongNumberOfVectorsFailsTheRequestInsteadOfShiftingTheOthers() throws Exception {
-        Batcher.Embedder dropsOne = sentences -> sentences.stream().skip(1).map(s -> new float[] {1}).toList();
+        Batcher.Embedder dropsOne = (sentences, variant) -> sentences.stream().skip(1).map(s -> new float[] {1}).toList();
         Batcher b = new Batcher(dropsOne, 100, 100, 100, Batcher.Listener.NONE, false);
         CompletableFuture<List<float[]>> r = b.submit(List.of("a", "b"), 2);
         b.runNextBatch();
@@ -190,14 +190,14 @@ class BatcherTest {
     void closingRefusesNewRequestsAndAnswersTheAdmittedOnes() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch running = new CountDownLatch(1);
-        Batcher.Embedder gated = sentences -> {
+        Batcher.Embedder gated = (sentences, variant) -> {
             running.countDown();
             try {
                 release.await();
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
-            return lengths.embed(sentences);
+            return lengths.embed(sentences, variant);
         };
         Batcher b = new Batcher(gated, 100, 1, 10, Batcher.Listener.NONE);
         CompletableFuture<List<float[]>> first = b.submit(List.of("a"), 1);
