@@ -139,21 +139,21 @@ final class DeviceWeights implements AutoCloseable {
      * only, and {@link #layerPacked} the int8 matrices.
      */
     private IValue[] loadLayer(WeightLoader loader, int layer) throws IOException {
-        if (plan.weightsDtype() == DType.INT8) {
-            Int8Matrices.Layer q = Int8Matrices.load(architecture, layerSignature, loader, blocks, layer,
-                    plan.dtype());
-            layerPacked[layer] = own(q.packed());
-            for (IValue v : q.slots()) {
-                own(v);
-            }
-            return q.slots();
-        }
         List<BlockInput> inputs = architecture.layerInputs(layer);
         List<String> slots = layerSignature.weights();
         List<String> given = inputs.stream().map(BlockInput::slot).toList();
         if (!given.equals(slots)) {
             throw new IllegalStateException(architecture.family() + " fills weight slots " + given + " of "
                     + architecture.block().resource() + ", whose manifest lists " + slots);
+        }
+        if (plan.weightsDtype() == DType.INT8) {
+            Int8Matrices.Layer q = Int8Matrices.load(inputs, architecture.block().resource(), loader, blocks,
+                    plan.dtype());
+            layerPacked[layer] = own(q.packed());
+            for (IValue v : q.slots()) {
+                own(v);
+            }
+            return q.slots();
         }
         IValue[] values = new IValue[inputs.size()];
         for (int i = 0; i < values.length; i++) {

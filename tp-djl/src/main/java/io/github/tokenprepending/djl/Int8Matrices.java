@@ -4,7 +4,6 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.IValue;
 import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.djl.checkpoint.TensorDtype;
-import io.github.tokenprepending.djl.family.Architecture;
 import io.github.tokenprepending.djl.family.BlockInput;
 import io.github.tokenprepending.djl.family.LayerWeight;
 import java.io.IOException;
@@ -47,24 +46,16 @@ final class Int8Matrices {
     /**
      * Loads and quantizes one layer.
      *
-     * @param architecture the family's reading of the checkpoint
-     * @param layerSignature the layer block's signature
+     * @param inputs the layer's weight inputs, in the order of the layer block's weight slots (checked by the caller)
+     * @param block the layer block's resource name, for errors
      * @param loader where weights come from
      * @param blocks the model's blocks
-     * @param layer the layer
      * @param compute the compute dtype (norms and biases)
      * @return the layer's inputs; the caller owns (closes) every IValue
      * @throws IOException if a weight is missing or malformed
      */
-    static Layer load(Architecture architecture, BlockContract.Signature layerSignature, WeightLoader loader,
-            TorchBlocks blocks, int layer, DType compute) throws IOException {
-        List<BlockInput> inputs = architecture.layerInputs(layer);
-        List<String> slots = layerSignature.weights();
-        List<String> given = inputs.stream().map(BlockInput::slot).toList();
-        if (!given.equals(slots)) {
-            throw new IllegalStateException(architecture.family() + " fills weight slots " + given + " of "
-                    + architecture.block().resource() + ", whose manifest lists " + slots);
-        }
+    static Layer load(List<BlockInput> inputs, String block, WeightLoader loader, TorchBlocks blocks, DType compute)
+            throws IOException {
         List<String> order = BlockContract.bundled().packed();
         IValue[] values = new IValue[inputs.size()];
         PtNDArray[] matrices = new PtNDArray[order.size()];
@@ -82,7 +73,7 @@ final class Int8Matrices {
             }
             for (int m = 0; m < matrices.length; m++) {
                 if (matrices[m] == null) {
-                    throw new IllegalStateException(architecture.block().resource() + " has no matrix slot "
+                    throw new IllegalStateException(block + " has no matrix slot "
                             + order.get(m) + " for int8 weights");
                 }
             }
