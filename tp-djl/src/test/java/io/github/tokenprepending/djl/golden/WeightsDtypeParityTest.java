@@ -3,6 +3,7 @@ package io.github.tokenprepending.djl.golden;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.tokenprepending.Cosine;
 import io.github.tokenprepending.LayerLoop;
 import io.github.tokenprepending.djl.DjlLayerwiseModel;
 import io.github.tokenprepending.djl.DjlModels;
@@ -80,15 +81,7 @@ class WeightsDtypeParityTest {
                 float[][] ours = LayerLoop.run(model, setting.batch(), PassPlan.layers(k).withLastTokenOnly(),
                         setting.tp());
                 for (int r = 0; r < ours.length; r++) {
-                    float[] want = expected.vector(k, r);
-                    double scale = 0;
-                    double diff = 0;
-                    for (int d = 0; d < want.length; d++) {
-                        assertThat(Float.isFinite(ours[r][d])).as("finite").isTrue();
-                        scale = Math.max(scale, Math.abs(want[d]));
-                        diff = Math.max(diff, Math.abs(ours[r][d] - want[d]));
-                    }
-                    worst = Math.max(worst, diff / scale);
+                    worst = Math.max(worst, relativeMaxError(ours[r], expected.vector(k, r)));
                 }
             }
             assertThat(worst).as("max |ours - golden| / max |golden|").isLessThanOrEqualTo(tolerance);
@@ -124,27 +117,26 @@ class WeightsDtypeParityTest {
                             setting.tp());
                     for (int r = 0; r < ours.length; r++) {
                         float[] want = expected.vector(k, r);
-                        double scale = 0;
-                        double diff = 0;
-                        double dot = 0;
-                        double n1 = 0;
-                        double n2 = 0;
-                        for (int d = 0; d < want.length; d++) {
-                            assertThat(Float.isFinite(ours[r][d])).as("finite").isTrue();
-                            scale = Math.max(scale, Math.abs(want[d]));
-                            diff = Math.max(diff, Math.abs(ours[r][d] - want[d]));
-                            dot += (double) ours[r][d] * want[d];
-                            n1 += (double) ours[r][d] * ours[r][d];
-                            n2 += (double) want[d] * want[d];
-                        }
-                        worst = Math.max(worst, diff / scale);
-                        cosine = Math.min(cosine, dot / Math.sqrt(n1 * n2));
+                        worst = Math.max(worst, relativeMaxError(ours[r], want));
+                        cosine = Math.min(cosine, Cosine.similarity(ours[r], want));
                     }
                 }
             }
         }
         assertThat(worst).as("max |ours - golden| / max |golden|").isLessThanOrEqualTo(tolerance);
         assertThat(cosine).as("smallest cosine to the golden rows").isGreaterThanOrEqualTo(minCosine);
+    }
+
+    /** @return max |ours - want| / max |want| over a row, after checking every component of ours is finite */
+    private static double relativeMaxError(float[] ours, float[] want) {
+        double scale = 0;
+        double diff = 0;
+        for (int d = 0; d < want.length; d++) {
+            assertThat(Float.isFinite(ours[d])).as("finite").isTrue();
+            scale = Math.max(scale, Math.abs(want[d]));
+            diff = Math.max(diff, Math.abs(ours[d] - want[d]));
+        }
+        return diff / scale;
     }
 
     @Test
