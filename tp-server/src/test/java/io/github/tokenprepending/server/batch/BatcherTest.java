@@ -28,6 +28,23 @@ class BatcherTest {
     private final Batcher.Listener recording = (requests, sentences, tokens) ->
             batches.add(new long[] {requests, sentences, tokens});
 
+    /** {@link #lengths} that signals when a call starts and holds it until released. */
+    private final class Gate implements Batcher.Embedder {
+        final CountDownLatch running = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public List<float[]> embed(List<String> sentences, Batcher.Variant variant) {
+            running.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return lengths.embed(sentences, variant);
+        }
+    }
+
     private static float[] values(List<float[]> vectors) {
         float[] out = new float[vectors.size()];
         for (int i = 0; i < out.length; i++) {
@@ -88,31 +105,21 @@ class BatcherTest {
 
     @Test
     void aRequestCancelledOrTimedOutWhileRunningFreesItsSlotAtOnce() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch running = new CountDownLatch(1);
-        Batcher.Embedder gated = (sentences, variant) -> {
-            running.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-            return lengths.embed(sentences, variant);
-        };
+        Gate gated = new Gate();
         try (Batcher b = new Batcher(gated, 100, 1, 1, Batcher.Listener.NONE)) {
             CompletableFuture<List<float[]>> first = b.submit(List.of("a"), 1);
-            running.await();
+            gated.running.await();
             first.cancel(true);
             assertThat(b.pending()).isZero();
             CompletableFuture<List<float[]>> second = b.submit(List.of("bb"), 1)
                     .orTimeout(10, TimeUnit.MILLISECONDS); // completed by the caller's timer, not the batcher
             assertThatThrownBy(second::get).hasCauseInstanceOf(java.util.concurrent.TimeoutException.class);
             assertThat(b.pending()).isZero();
-            release.countDown();
+            gated.release.countDown();
             CompletableFuture<List<float[]>> third = b.submit(List.of("ccc"), 1);
             assertThat(values(third.get(5, TimeUnit.SECONDS))).containsExactly(3);
         } finally {
-            release.countDown();
+            gated.release.countDown();
         }
     }
 
@@ -188,20 +195,10 @@ class BatcherTest {
 
     @Test
     void closingRefusesNewRequestsAndAnswersTheAdmittedOnes() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch running = new CountDownLatch(1);
-        Batcher.Embedder gated = (sentences, variant) -> {
-            running.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-            return lengths.embed(sentences, variant);
-        };
+        Gate gated = new Gate();
         Batcher b = new Batcher(gated, 100, 1, 10, Batcher.Listener.NONE);
         CompletableFuture<List<float[]>> first = b.submit(List.of("a"), 1);
-        running.await();
+        gated.running.await();
         CompletableFuture<List<float[]>> queued = b.submit(List.of("bb"), 1);
         CompletableFuture<Void> closing = CompletableFuture.runAsync(b::close);
         Batcher.Rejected refused = null;
@@ -215,7 +212,7 @@ class BatcherTest {
         }
         assertThat(refused.shuttingDown()).isTrue();
         assertThat(closing).isNotDone();
-        release.countDown();
+        gated.release.countDown();
         closing.get(5, TimeUnit.SECONDS);
         assertThat(values(first.get())).containsExactly(1);
         assertThat(values(queued.get())).containsExactly(2);
