@@ -5,7 +5,6 @@ import io.github.tokenprepending.TpConfig;
 import io.github.tokenprepending.TpRange;
 import io.github.tokenprepending.prompt.PromptMethod;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +21,12 @@ public enum BenchMode {
     /** Token Prepending. */
     TP("tp", "tp", false),
     /** Token Prepending with the prefix cache. */
-    TP_CACHE("tp-cache", "tp", true);
+    TP_CACHE("tp-cache", "tp", true),
+    /** A named prompt of a trained embedder, under the model's own settings (not one of {@link #parse}'s modes). */
+    TRAINED("trained", "trained", false);
+
+    /** The modes a prompt method runs in, in the bench's order: full, early, tp, tp-cache. */
+    public static final List<BenchMode> METHOD_MODES = List.of(FULL, EARLY, TP, TP_CACHE);
 
     private final String id;
     private final String kind;
@@ -50,7 +54,7 @@ public enum BenchMode {
     }
 
     /**
-     * @param method the prompt method
+     * @param method the prompt method (unused by {@link #TRAINED})
      * @param range the TP range the model starts from
      * @param outputLayer the output layer the model starts from (full depth ignores it)
      * @return the encoder settings of this mode
@@ -61,6 +65,7 @@ public enum BenchMode {
             case EARLY -> c -> c.prompt(method).vanilla().outputLayer(outputLayer).prefixCache(false);
             case TP -> c -> c.prompt(method).tp(range).outputLayer(outputLayer).prefixCache(false);
             case TP_CACHE -> c -> c.prompt(method).tp(range).outputLayer(outputLayer).prefixCache(true);
+            case TRAINED -> c -> { };
         };
     }
 
@@ -72,9 +77,9 @@ public enum BenchMode {
     public static List<BenchMode> parse(List<String> ids) {
         Set<BenchMode> modes = EnumSet.noneOf(BenchMode.class);
         for (String id : ids) {
-            BenchMode mode = Arrays.stream(values()).filter(m -> m.id.equals(id.trim().toLowerCase(Locale.ROOT)))
+            BenchMode mode = METHOD_MODES.stream().filter(m -> m.id.equals(id.trim().toLowerCase(Locale.ROOT)))
                     .findFirst().orElseThrow(() -> new IllegalArgumentException("unknown mode '" + id + "' (modes: "
-                            + Arrays.stream(values()).map(BenchMode::id).collect(Collectors.joining(", ")) + ")"));
+                            + METHOD_MODES.stream().map(BenchMode::id).collect(Collectors.joining(", ")) + ")"));
             if (!modes.add(mode)) {
                 throw new IllegalArgumentException("mode '" + mode.id + "' is given twice: each mode is measured once");
             }

@@ -54,7 +54,7 @@ public record BenchReport(String model, int sentences, int passes, int threads, 
                 "RSS MB");
         for (BenchResult r : results) {
             out.printf(Locale.ROOT, "%-9s %-8s %-16s %-6s %11.1f %6.0f%% %15.1f %9.1f %7.1f%% %8d %7d%n",
-                    r.method(), r.mode().kind(), r.outputLayer(), r.mode().prefixCache() ? "yes" : "no", r.median(),
+                    r.method(), r.mode().kind(), r.outputLayer(), r.prefixCache() ? "yes" : "no", r.median(),
                     100 * r.spread(), r.computedPerSentence(), r.msPerBatch(), 100 * r.paddingFraction(),
                     r.peakHeapMb(), r.residentMb());
         }
@@ -108,7 +108,7 @@ public record BenchReport(String model, int sentences, int passes, int threads, 
             o.put("method", r.method());
             o.put("mode", r.mode().kind());
             o.put("outputLayer", r.outputLayer());
-            o.put("prefixCache", r.mode().prefixCache());
+            o.put("prefixCache", r.prefixCache());
             o.put("sentencesPerSecond", r.median());
             o.put("sentencesPerSecondMin", r.min());
             o.put("sentencesPerSecondMax", r.max());

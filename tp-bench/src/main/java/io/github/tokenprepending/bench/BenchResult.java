@@ -6,6 +6,8 @@ package io.github.tokenprepending.bench;
  * @param method the prompt method's id
  * @param mode the mode
  * @param outputLayer the output layer and the layers it runs, e.g. {@code -1 (32 layers)}
+ * @param prefixCache whether the encoder reused cached prompt prefixes (a trained embedder's own setting in
+ *     {@link BenchMode#TRAINED})
  * @param median the median sentences per second of the timed passes
  * @param min the slowest pass's sentences per second
  * @param max the fastest pass's sentences per second
@@ -16,7 +18,7 @@ package io.github.tokenprepending.bench;
  * @param peakHeapMb peak Java heap during the warm-up pass
  * @param residentMb peak resident memory during the warm-up pass
  */
-public record BenchResult(String method, BenchMode mode, String outputLayer, double median, double min, double max,
+public record BenchResult(String method, BenchMode mode, String outputLayer, boolean prefixCache, double median, double min, double max,
         double tokensPerSecond, double computedPerSentence, double msPerBatch, double paddingFraction,
         long peakHeapMb, long residentMb) {
     /** @return (max - min) / median of the timed passes' rates */

@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
                     + " on the bundled toy model on a busy 2-core VM). --all adds Pretended CoT, Knowledge Enhancement"
                     + " and MetaEOL (MetaEOL alone is about 10x PromptEOL's work). A line per configuration on stderr"
                     + " shows the progress and the time to go. --tp and --output-layer override the preset's"
-                    + " settings."})
+                    + " settings. On a trained embedder, --prompt-names query,document measures its named prompts"
+                    + " under its own settings instead."})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -80,6 +81,11 @@ final class BenchCommand implements Callable<Integer> {
                     + " at the output layer, TP, TP with the prefix cache; only the layers they need are loaded")
     List<String> modes;
 
+    @Option(names = "--prompt-names", split = ",", paramLabel = "NAME",
+            description = "a trained embedder's named prompts instead of the methods and modes, comma-separated, e.g."
+                    + " query,document: a row per name (mode trained), under the model's own pooling and head")
+    List<String> promptNames;
+
     @Option(names = "--json", description = "print one JSON object instead of the table")
     boolean json;
 
@@ -108,6 +114,10 @@ final class BenchCommand implements Callable<Integer> {
                 || s.get(EncoderSettings.PRESET) != null)) {
             throw usage("--synthetic replaces the model: drop --model, --revision and --preset");
         }
+        if (promptNames != null && (all || methods != null || modes != null)) {
+            throw usage("--prompt-names measures a trained embedder's named prompts under its own settings:"
+                    + " drop --methods, --all and --modes");
+        }
         List<PromptMethod> selected;
         try {
             selected = all ? Arrays.asList(PromptMethod.values()) : methods == null ? List.of(PromptMethod.PROMPTEOL)
@@ -117,7 +127,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         List<BenchMode> chosenModes;
         try {
-            chosenModes = modes == null ? List.of(BenchMode.values()) : BenchMode.parse(modes);
+            chosenModes = modes == null ? BenchMode.METHOD_MODES : BenchMode.parse(modes);
         } catch (IllegalArgumentException e) {
             throw usage("--modes: " + e.getMessage());
         }
@@ -127,7 +137,9 @@ final class BenchCommand implements Callable<Integer> {
             throw usage("--sentences " + sentences + " is empty");
         }
         input = input.subList(0, Math.min(count, input.size()));
-        BenchReport report = new Benchmark(selected, chosenModes, input, passes, System.err).run(this::open);
+        Benchmark bench = promptNames == null ? new Benchmark(selected, chosenModes, input, passes, System.err)
+                : Benchmark.promptNames(promptNames, input, passes, System.err);
+        BenchReport report = bench.run(this::open);
         if (json) {
             report.printJson(System.out);
         } else {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.tokenprepending.djl.sentencetransformers.StModels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,6 +136,50 @@ class BenchCommandTest {
         new ObjectMapper().readTree(r.out()).get("results").forEach(n -> modes.add(n.get("mode").asText() + "/"
                 + n.get("prefixCache").asBoolean()));
         assertThat(modes).containsExactly("vanilla/false", "tp/true");
+    }
+
+    /** A trained embedder's named prompts: a row each, under its own settings, with the prompt's tokens counted. */
+    @Test
+    void promptNamesOfATrainedEmbedderAreARowEach() throws IOException {
+        Path model = StModels.unpack("qwen3-embedding", dir.resolve("models"));
+        Path sentences = Files.write(dir.resolve("sentences.txt"), List.of("One sentence.", "Another one."));
+
+        Cli.Result r = Cli.run("bench", "--model", model.toString(), "--prompt-names", "query,document", "--json",
+                "--sentences", sentences.toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        JsonNode results = new ObjectMapper().readTree(r.out()).get("results");
+        assertThat(results).hasSize(2);
+        assertThat(results.get(0).get("method").asText()).isEqualTo("query");
+        assertThat(results.get(1).get("method").asText()).isEqualTo("document");
+        for (JsonNode result : results) {
+            assertThat(result.get("mode").asText()).isEqualTo("trained");
+            assertThat(result.get("prefixCache").asBoolean()).isTrue();
+            assertThat(result.get("sentencesPerSecond").asDouble()).isPositive();
+        }
+        // the query prompt adds the instruction (about 20 tokens) to every sentence, but the prefix cache computes it
+        // once: per sentence the model computes about as many tokens for a query as for a document
+        assertThat(results.get(0).get("computedTokensPerSentence").asDouble())
+                .isLessThanOrEqualTo(results.get(1).get("computedTokensPerSentence").asDouble() + 2);
+    }
+
+    @Test
+    void anUnknownPromptNameIsAnErrorThatListsTheModelsPrompts() {
+        Path model = StModels.unpack("qwen3-embedding", dir.resolve("models"));
+
+        Cli.Result r = Cli.run("bench", "--model", model.toString(), "--prompt-names", "query,querry", "--count", "1");
+
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.err()).contains("unknown prompt name 'querry'").contains("query, document");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void promptNamesWithMethodsOrModesIsAUsageError() {
+        Cli.Result r = Cli.run("bench", "--synthetic", SYNTHETIC, "--prompt-names", "query", "--modes", "tp");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--prompt-names measures a trained embedder's named prompts");
     }
 
     @Test
