@@ -11,9 +11,11 @@ float32. `--shape tiny` writes a 2-layer hidden-64 model of the same layout for 
 
 `time --model DIR --queries FILE --documents FILE --threads N` loads DIR in float32 with torch.set_num_threads(N)
 (with --int8: then replaces every nn.Linear by torch's dynamic int8 one, `torch.ao.quantization.quantize_dynamic`,
-per-tensor-quantized activations and int8 weights through FBGEMM on x86, as a CPU user would) and times `SentenceTransformer.encode` on the queries (prompt_name="query") and the documents (no prompt), one
-sentence per line, after one untimed warm-up batch; it prints sentences/s per row, the CPU and its flags, and with
---tsv FILE appends the rows there for the driver.
+per-tensor-quantized activations and int8 weights through FBGEMM on x86, as a CPU user would, and prints the cosine
+between the documents' int8 and float32 embeddings) and times `SentenceTransformer.encode` on the queries
+(prompt_name="query") and the documents (no prompt), one sentence per line: one warm-up pass, then --passes timed
+ones (default 3); it prints the median pass's sentences/s per row, the CPU and its flags, and with --tsv FILE appends
+the rows there for the driver. `cosine A.npy B.npy` prints the cosine between the rows of two embedding files.
 
     python tp-bench/scripts/st_speed.py write MODEL_DIR
     python tp-bench/scripts/st_speed.py time --model MODEL_DIR/lasttoken --queries Q.txt --documents D.txt --threads 2
@@ -111,27 +113,43 @@ def lines(path):
         return [line.rstrip("\n") for line in f if line.strip()]
 
 
+def cosines(a, b):
+    import numpy as np
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    c = (a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+    return f"cosine int8 vs float32 embeddings: mean {c.mean():.5f}, min {c.min():.5f} over {len(c)} sentences"
+
+
 def time_rows(args):
     import torch
     from sentence_transformers import SentenceTransformer
     torch.set_num_threads(args.threads)
     model = SentenceTransformer(args.model, device="cpu", model_kwargs={"dtype": torch.float32})
-    if args.int8:
-        model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
     pooling = model[1].pooling_mode
+    reference = None
+    if args.int8:
+        reference = model.encode(lines(args.documents), batch_size=args.batch_size)
+        model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
     rows = []
     for kind, path, prompt_name in (("queries", args.queries, "query"), ("documents", args.documents, None)):
         texts = lines(path)
-        model.encode(texts[: args.batch_size], prompt_name=prompt_name, batch_size=args.batch_size)
-        start = time.perf_counter()
+        rates = []
         with torch.inference_mode():
             model.encode(texts, prompt_name=prompt_name, batch_size=args.batch_size)
-        seconds = time.perf_counter() - start
-        rows.append((kind, pooling, prompt_name or "-", len(texts), seconds, len(texts) / seconds))
+            for _ in range(args.passes):
+                start = time.perf_counter()
+                model.encode(texts, prompt_name=prompt_name, batch_size=args.batch_size)
+                rates.append(len(texts) / (time.perf_counter() - start))
+        rate = sorted(rates)[len(rates) // 2]
+        rows.append((kind, pooling, prompt_name or "-", len(texts), len(texts) / rate, rate))
     name, flags = cpu()
     print(f"# sentence-transformers {__import__('sentence_transformers').__version__}, torch {torch.__version__}, "
-          f"{'int8 Linear (quantize_dynamic)' if args.int8 else 'float32'}, {args.threads} threads, batch {args.batch_size}")
+          f"{'int8 Linear (quantize_dynamic)' if args.int8 else 'float32'}, {args.threads} threads, "
+          f"batch {args.batch_size}, median of {args.passes} timed passes after a warm-up")
     print(f"# CPU: {name}, {os.cpu_count()} logical cores, flags: {' '.join(flags)}")
+    if reference is not None:
+        print(f"# sentence-transformers ({pooling} pooling, documents): "
+              f"{cosines(reference, model.encode(lines(args.documents), batch_size=args.batch_size))}")
     print(f"{'rows':<10} {'pooling':<10} {'prompt':<7} {'sentences':>9} {'seconds':>9} {'sentences/s':>12}")
     for kind, pool, prompt, n, seconds, rate in rows:
         print(f"{kind:<10} {pool:<10} {prompt:<7} {n:>9} {seconds:>9.2f} {rate:>12.2f}")
@@ -154,10 +172,18 @@ def main():
     t.add_argument("--threads", type=int, required=True)
     t.add_argument("--batch-size", type=int, default=32)
     t.add_argument("--int8", action="store_true", help="torch.ao.quantization.quantize_dynamic on every nn.Linear")
-    t.add_argument("--tsv", help="append the rows (kind, pooling, prompt, n, seconds, sentences/s) to this file")
+    t.add_argument("--passes", type=int, default=3, help="timed passes after the warm-up; the median is reported")
+    t.add_argument("--tsv", help="append the rows (kind, pooling, prompt, n, seconds of the median pass, sentences/s)"
+                   " to this file")
+    c = sub.add_parser("cosine", help="cosine between the rows of two .npy files (tp embed -o FILE.npy)")
+    c.add_argument("float32")
+    c.add_argument("int8")
     args = parser.parse_args()
     if args.command == "write":
         write(args)
+    elif args.command == "cosine":
+        import numpy as np
+        print(cosines(np.load(args.float32), np.load(args.int8)))
     else:
         time_rows(args)
 
