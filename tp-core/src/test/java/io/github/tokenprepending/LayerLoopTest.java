@@ -107,7 +107,7 @@ class LayerLoopTest {
 
         @Override
         public ModelInfo info() {
-            return new ModelInfo("rec", "rec", 3, 1, 10, 16, 9, 1, DType.FLOAT32, "cpu", DType.FLOAT32, "asked for");
+            return new ModelInfo("rec", "rec", 3, 1, 10, 16, 9, 1, DType.FLOAT32, "cpu", DType.FLOAT32, "asked for", 0);
         }
 
         @Override

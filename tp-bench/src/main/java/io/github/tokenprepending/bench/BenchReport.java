@@ -45,10 +45,11 @@ public record BenchReport(String model, int sentences, int passes, int threads, 
                 + " pooling (tiny model, 3 tokens)%n", model, sentences, passes, threads, sgemmGflops, layerCallMicros,
                 passSetupMicros);
         out.printf(Locale.ROOT, "load: %.1f s, peak RSS %d MB while loading, %d MB resident after;"
-                + " %s layers loaded, %s weights, %s compute; CPU bf16 instructions: %s%n%n", load.seconds(),
-                load.peakResidentMb(), load.residentMb(), load.layers() < 0 ? "needed" : load.layers(),
+                + " %s layers loaded, %s weights, %s compute, %d layers widened to float32; CPU bf16 instructions:"
+                + " %s%n%n", load.seconds(), load.peakResidentMb(), load.residentMb(),
+                load.layers() < 0 ? "needed" : load.layers(),
                 load.weightsDtype().isEmpty() ? "checkpoint" : load.weightsDtype(), load.computeDtype(),
-                CpuFeatures.bf16Support());
+                load.widenedLayers(), CpuFeatures.bf16Support());
         out.printf(Locale.ROOT, "%-9s %-8s %-16s %-6s %11s %7s %15s %9s %8s %8s %7s%n", "method", "mode",
                 "output layer", "cache", "sentences/s", "spread", "tokens/sentence", "ms/batch", "padding", "heap MB",
                 "RSS MB");

@@ -12,9 +12,10 @@ import io.github.tokenprepending.djl.DjlLayerwiseModel;
  * @param layers decoder layers loaded, -1 when the engine loaded what it needed
  * @param weightsDtype the weights' dtype, empty when as in the checkpoint
  * @param computeDtype the compute dtype
+ * @param widenedLayers the leading layers whose 16-bit matrices were kept in float32 ({@code ModelInfo})
  */
 public record LoadStats(double seconds, long peakResidentMb, long residentMb, int layers, String weightsDtype,
-        String computeDtype) {
+        String computeDtype, int widenedLayers) {
     /**
      * Measures a load that began with {@link Memory#resetPeaks()} at {@code startNanos}.
      *
@@ -27,6 +28,6 @@ public record LoadStats(double seconds, long peakResidentMb, long residentMb, in
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         return new LoadStats(seconds, Memory.peakResidentMb(), Memory.residentMb(),
                 model == null ? -1 : model.loadedLayers(), model == null ? "" : model.weightsDtype().toString(),
-                encoder.modelInfo().dtype().toString());
+                encoder.modelInfo().dtype().toString(), encoder.modelInfo().widenedLayers());
     }
 }

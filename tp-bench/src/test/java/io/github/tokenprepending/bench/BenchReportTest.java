@@ -17,7 +17,7 @@ class BenchReportTest {
     }
 
     private static String table(List<BenchResult> results) {
-        BenchReport report = new BenchReport("m", 4, 3, 2, 10, 20, 30, new LoadStats(1, 2, 3, -1, "", "float32"),
+        BenchReport report = new BenchReport("m", 4, 3, 2, 10, 20, 30, new LoadStats(1, 2, 3, -1, "", "float32", 2),
                 results);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         report.printTable(new PrintStream(out, true, StandardCharsets.UTF_8));
@@ -40,6 +40,12 @@ class BenchReportTest {
                 + " 1.05x the tokens per sentence; TP with prefix cache vs vanilla at full depth: 2.40x the sentences/s");
         assertThat(table).contains("cot       TP with prefix cache: 0.40x PromptEOL's sentences/s, computing 1.50x"
                 + " the tokens per sentence");
+    }
+
+    @Test
+    void theLoadLineSaysHowManyLayersWereWidened() {
+        assertThat(table(List.of())).contains("needed layers loaded, checkpoint weights, float32 compute, 2 layers"
+                + " widened to float32;");
     }
 
     @Test

@@ -37,6 +37,8 @@ final class InspectCommand implements Callable<Integer> {
             System.out.println("max positions " + info.maxPositions());
             System.out.println("dtype         " + info.dtype() + " (" + info.dtypeReason() + ")");
             System.out.println("weights dtype " + info.weightsDtype());
+            System.out.println("widened layers " + info.widenedLayers() + " of " + info.numLayers()
+                    + (info.widenedLayers() > 0 ? " (16-bit matrices kept in float32 for float32 compute)" : ""));
             System.out.println("device        " + info.device());
             System.out.println("<PST> id      " + info.placeholderId());
             System.out.println("BOS id        " + (info.bosId() < 0 ? "none" : info.bosId()));

@@ -2,6 +2,8 @@ package io.github.tokenprepending.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -41,12 +43,20 @@ class InspectCommandTest {
         Cli.Result auto = Cli.run("inspect");
         assertThat(auto.exitCode()).as(auto.toString()).isZero();
         assertThat(auto.out()).contains("dtype         FLOAT32 (auto: float32 weights)")
-                .contains("weights dtype FLOAT32");
+                .contains("weights dtype FLOAT32").contains("widened layers 0 of 5\n");
 
         Cli.Result int8 = Cli.run("inspect", "--weights-dtype", "int8");
         assertThat(int8.exitCode()).as(int8.toString()).isZero();
         assertThat(int8.out()).contains("dtype         FLOAT32 (auto: int8 weights multiply through int8 kernels")
                 .contains("weights dtype INT8");
+
+        Cli.Result fp16 = Cli.run("inspect", "--weights-dtype", "fp16", "--dtype", "fp32");
+        assertThat(fp16.exitCode()).as(fp16.toString()).isZero();
+        assertThat(fp16.out()).contains("weights dtype FLOAT16");
+        if (Files.isReadable(Path.of("/proc/meminfo"))) { // the memory available is known: widen what fits
+            assertThat(fp16.out()).contains("widened layers 4 of 5 (16-bit matrices kept in float32 for float32"
+                    + " compute)\n");
+        }
 
         Cli.Result wrong = Cli.run("inspect", "--dtype", "int8");
         assertThat(wrong.exitCode()).isNotZero();

@@ -15,6 +15,8 @@ package io.github.tokenprepending.spi;
  * @param device where the model runs, for example {@code cpu} or {@code cuda:0}
  * @param weightsDtype the dtype the weight matrices are kept in (may differ from the compute dtype)
  * @param dtypeReason why the compute dtype was chosen, in words
+ * @param widenedLayers the leading decoder layers whose 16-bit weight matrices are kept in float32 for float32
+ *     compute, so their products convert nothing (0 unless 16-bit weights run under float32 compute on a CPU)
  */
 public record ModelInfo(
         String family,
@@ -28,12 +30,17 @@ public record ModelInfo(
         DType dtype,
         String device,
         DType weightsDtype,
-        String dtypeReason) {
+        String dtypeReason,
+        int widenedLayers) {
 
     /** Validates the facts. */
     public ModelInfo {
         if (numLayers < 1 || hiddenSize < 1) {
             throw new IllegalArgumentException("a model needs at least one layer and a positive hidden size");
+        }
+        if (widenedLayers < 0 || widenedLayers > numLayers) {
+            throw new IllegalArgumentException("widened layers must be 0 to " + numLayers + ", not "
+                    + widenedLayers);
         }
     }
 }

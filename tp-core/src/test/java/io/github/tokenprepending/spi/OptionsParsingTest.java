@@ -81,12 +81,20 @@ class OptionsParsingTest {
     }
 
     @Test
-    void modelInfoNeedsLayersAndAHiddenSize() {
-        ModelInfo ok = new ModelInfo("llama", "mistral", 32, 4096, 32000, 4096, 32000, 1, DType.FLOAT32, "cpu", DType.FLOAT32, "asked for");
+    void modelInfoNeedsLayersAHiddenSizeAndWidenedLayersItHas() {
+        ModelInfo ok = new ModelInfo("llama", "mistral", 32, 4096, 32000, 4096, 32000, 1, DType.FLOAT32, "cpu",
+                DType.FLOAT32, "asked for", 0);
         assertThat(ok.numLayers()).isEqualTo(32);
-        assertThatThrownBy(() -> new ModelInfo("x", "x", 0, 8, 10, 10, 9, 1, DType.FLOAT32, "cpu", DType.FLOAT32, "asked for"))
+        assertThatThrownBy(() -> new ModelInfo("x", "x", 0, 8, 10, 10, 9, 1, DType.FLOAT32, "cpu",
+                DType.FLOAT32, "asked for", 0))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ModelInfo("x", "x", 1, 0, 10, 10, 9, 1, DType.FLOAT32, "cpu", DType.FLOAT32, "asked for"))
+        assertThatThrownBy(() -> new ModelInfo("x", "x", 1, 0, 10, 10, 9, 1, DType.FLOAT32, "cpu",
+                DType.FLOAT32, "asked for", 0))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThat(new ModelInfo("x", "x", 2, 8, 10, 10, 9, 1, DType.FLOAT32, "cpu", DType.FLOAT16, "asked for", 2)
+                .widenedLayers()).isEqualTo(2);
+        assertThatThrownBy(() -> new ModelInfo("x", "x", 2, 8, 10, 10, 9, 1, DType.FLOAT32, "cpu", DType.FLOAT16,
+                "asked for", 3)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("widened layers must be 0 to 2, not 3");
     }
 }

@@ -65,7 +65,8 @@ public final class ToyModel implements LayerwiseModel {
 
     @Override
     public ModelInfo info() {
-        return new ModelInfo("toy", "toy", layers, HIDDEN, vocab, 64, vocab, 1, DType.FLOAT32, "cpu", DType.FLOAT32, "asked for");
+        return new ModelInfo("toy", "toy", layers, HIDDEN, vocab, 64, vocab, 1, DType.FLOAT32, "cpu",
+                DType.FLOAT32, "asked for", 0);
     }
 
     @Override

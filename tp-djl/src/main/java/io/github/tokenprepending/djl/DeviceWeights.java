@@ -23,11 +23,11 @@ import java.util.Random;
 
 /**
  * A model's tensors on its device, as a {@link LoadPlan} asked for: the embedding and the weight matrices in the
- * weights dtype, norms and biases in the compute dtype, the {@code <PST>} vector, rotary tables, the TorchScript
- * blocks, and the IValues every pass shares. Read-only once loaded; each pass reads them, and {@link #close()} frees
- * them all. If loading fails at any step, everything allocated so far (the manager included) is freed before the
- * error propagates. Where a new weights dtype changes how a matrix is held, {@link #loadLayer} and the embedding
- * load are the places.
+ * weights dtype (the matrices of its widened layers in float32), norms and biases in the compute dtype, the
+ * {@code <PST>} vector, rotary tables, the TorchScript blocks, and the IValues every pass shares. Read-only once
+ * loaded; each pass reads them, and {@link #close()} frees them all. If loading fails at any step, everything
+ * allocated so far (the manager included) is freed before the error propagates. Where a new weights dtype changes
+ * how a matrix is held, {@link #loadLayer} and the embedding load are the places.
  */
 final class DeviceWeights implements AutoCloseable {
     private final Architecture architecture;
@@ -133,9 +133,9 @@ final class DeviceWeights implements AutoCloseable {
     }
 
     /**
-     * Loads a layer's weights, one IValue per weight slot of the block, in the manifest's slot order: matrices in the
-     * weights dtype, norms and biases in the compute dtype. With int8 weights the matrices are read as the
-     * checkpoint stores them, quantized together and freed ({@link Int8Matrices}); their slots then hold shapes
+     * Loads a layer's weights, one IValue per weight slot of the block, in the manifest's slot order: matrices in
+     * {@link LoadPlan#matrixDtype}, norms and biases in the compute dtype. With int8 weights the matrices are read as
+     * the checkpoint stores them, quantized together and freed ({@link Int8Matrices}); their slots then hold shapes
      * only, and {@link #layerPacked} the int8 matrices.
      */
     private IValue[] loadLayer(WeightLoader loader, int layer) throws IOException {
@@ -159,7 +159,7 @@ final class DeviceWeights implements AutoCloseable {
         for (int i = 0; i < values.length; i++) {
             List<LayerWeight> parts = inputs.get(i).parts();
             values[i] = own(IValue.from(loader.load(parts,
-                    parts.get(0).shape().length == 2 ? plan.weightsDtype() : plan.dtype())));
+                    parts.get(0).shape().length == 2 ? plan.matrixDtype(layer) : plan.dtype())));
         }
         return values;
     }

@@ -54,7 +54,8 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
     /**
      * Builds a model from an architecture (what a family read from config.json), a weight source and a tokenizer.
      * The weights of the first {@link ModelOptions#layers()} decoder layers (all by default), the embedding and the
-     * final norm are copied to the device: matrices in the weights dtype, norms and biases in the compute dtype; the
+     * final norm are copied to the device: matrices in the weights dtype (16-bit ones of the leading layers that fit
+     * in float32 under float32 compute on a CPU, {@link LoadPlan#widen}), norms and biases in the compute dtype; the
      * source may be closed afterwards. The {@link LoadPlan} is made and its memory checked before anything is
      * allocated; the {@link DeviceWeights} free themselves if a step fails. The tokenizer is owned by the model.
      *
@@ -74,10 +75,13 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
         Objects.requireNonNull(options, "options");
         Engine engine = DjlRuntime.engine();
         try {
-            LoadPlan plan = LoadPlan.of(architecture, options, () -> weights.dtype(architecture.embeddingWeight(),
+            boolean fastBf16 = CpuFeatures.fastBf16();
+            LoadPlan planned = LoadPlan.of(architecture, options, () -> weights.dtype(architecture.embeddingWeight(),
                     new long[] {architecture.spec().vocabSize(), architecture.spec().hiddenSize()}),
-                    engine.getGpuCount(), CpuFeatures.fastBf16());
-            plan.checkFits(architecture, weights::contains, ModelMemory.available(plan.device()));
+                    engine.getGpuCount(), fastBf16);
+            long available = ModelMemory.available(planned.device());
+            LoadPlan plan = planned.widen(architecture, weights::contains, available, LoadPlan.widenCap(), fastBf16);
+            plan.checkFits(architecture, weights::contains, available);
             return new DjlLayerwiseModel(architecture, tokenizer, options.device(), DeviceWeights.load(architecture,
                     weights, plan, options.placeholder(), tokenizer.placeholderId()));
         } catch (IOException | RuntimeException e) {
@@ -100,7 +104,7 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
     public ModelInfo info() {
         return new ModelInfo(architecture.family(), spec.modelType(), spec.numLayers(), spec.hiddenSize(),
                 spec.vocabSize(), spec.maxPositions(), tokenizer.placeholderId(), spec.bosId(), plan.dtype(), deviceName,
-                plan.weightsDtype(), plan.dtypeReason());
+                plan.weightsDtype(), plan.dtypeReason(), plan.widenedLayers());
     }
 
     @Override
@@ -229,7 +233,8 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
     @Override
     public String toString() {
         return architecture.family() + " (" + spec.modelType() + ", " + spec.numLayers() + " layers, hidden "
-                + spec.hiddenSize() + ", " + loadedLayers() + " loaded, " + plan.weightsDtype() + " weights, "
+                + spec.hiddenSize() + ", " + loadedLayers() + " loaded, " + plan.weightsDtype() + " weights ("
+                + plan.widenedLayers() + " layers widened), "
                 + plan.dtype() + " compute on " + deviceName + ")";
     }
 }

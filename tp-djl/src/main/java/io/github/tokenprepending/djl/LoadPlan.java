@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a load will put where, decided before anything native is allocated: the device, how many decoder layers, the
- * compute dtype and the dtype the weight matrices stay in. Pure: the GPU count, the CPU's bf16 support and the memory
- * available are arguments, so every rule here is testable without libtorch. A new weights format (say int8) is a new
+ * compute dtype, the dtype the weight matrices stay in, and how many leading layers keep them in float32 instead
+ * ({@link #widen}). Pure: the GPU count, the CPU's bf16 support, the memory available and the widening cap are
+ * arguments, so every rule here is testable without libtorch. A new weights format (say int8) is a new
  * {@link #weightsDtype()} value: its default rule lives in {@link #defaultWeightsDtype}, its size in
  * {@link ModelMemory}, its device tensors in {@link DeviceWeights}.
  *
@@ -23,15 +24,28 @@ import org.slf4j.LoggerFactory;
  * @param dtype the compute dtype
  * @param weightsDtype the dtype of the weight matrices and the embedding (norms and biases take the compute dtype;
  *     with int8 matrices the embedding does too)
+ * @param widenedLayers the leading decoder layers whose matrices are kept in float32 instead of the weights dtype,
+ *     so that float32 compute converts nothing per product ({@link #widen})
  * @param dtypeReason why the compute dtype was chosen ({@link ComputeDtype})
  */
-public record LoadPlan(Device device, int layers, DType dtype, DType weightsDtype, String dtypeReason) {
+public record LoadPlan(Device device, int layers, DType dtype, DType weightsDtype, int widenedLayers,
+        String dtypeReason) {
+    /** The system property that caps {@link #widenedLayers()} ({@code 0}: widen none). */
+    static final String WIDEN_PROPERTY = "tp.widenLayers";
     private static final Logger LOG = LoggerFactory.getLogger(LoadPlan.class);
 
+    /** Checks the widened layers against the loaded ones. */
+    public LoadPlan {
+        if (widenedLayers < 0 || widenedLayers > layers) {
+            throw new IllegalArgumentException("cannot widen " + widenedLayers + " of " + layers + " layers");
+        }
+    }
+
     /**
-     * Applies the defaults: every layer; the compute dtype of {@link ComputeDtype} ({@code auto}: bfloat16 on a GPU,
-     * and on a CPU with native bfloat16 products when the weights are 16-bit, else float32); weights in the compute
-     * dtype when that is 16-bit, else as stored (see {@link #defaultWeightsDtype}).
+     * Applies the defaults, widening no layer ({@link #widen} decides that): every layer; the compute dtype of
+     * {@link ComputeDtype} ({@code auto}: bfloat16 on a GPU, and on a CPU with native bfloat16 products when the
+     * weights are 16-bit, else float32); weights in the compute dtype when that is 16-bit, else as stored (see
+     * {@link #defaultWeightsDtype}).
      *
      * @param architecture what the family read from config.json
      * @param options the caller's device, dtype, weights dtype and layers
@@ -83,7 +97,87 @@ public record LoadPlan(Device device, int layers, DType dtype, DType weightsDtyp
                     + " --dtype bf16 computes natively and is several times faster (embeddings then differ from"
                     + " float32 by ~1e-2 relative)", weightsDtype, CpuFeatures.bf16Support());
         }
-        return new LoadPlan(device, layers, dtype, weightsDtype, chosen.reason());
+        return new LoadPlan(device, layers, dtype, weightsDtype, 0, chosen.reason());
+    }
+
+    /**
+     * This plan with as many leading layers widened as the memory allows. 16-bit matrices under float32 compute on a
+     * CPU are converted to float32 for every product, which dominates small batches; a widened layer keeps float32
+     * copies instead (twice the memory of its matrices, converted once, at load). The count is the largest, up to
+     * {@code cap}, that keeps the {@link ModelMemory} estimate (widened matrices at 4 bytes an element, the
+     * per-product conversion counted only while some layer stays narrow) within half of the memory available. No
+     * layer is widened on a GPU, with int8 or float32 weights, under 16-bit compute, or when the memory available is
+     * unknown.
+     *
+     * @param architecture the architecture the plan was made for
+     * @param present whether the weight source has a tensor
+     * @param availableBytes what the machine has free ({@link ModelMemory#available}), or -1 where unknown
+     * @param cap the most layers to widen ({@link #widenCap()})
+     * @param fastBf16 whether this CPU has native bfloat16 products (only for advice in the log)
+     * @return the plan with {@link #widenedLayers()} set
+     */
+    LoadPlan widen(Architecture architecture, Predicate<String> present, long availableBytes, int cap,
+            boolean fastBf16) {
+        if (device.isGpu() || dtype != DType.FLOAT32
+                || weightsDtype != DType.FLOAT16 && weightsDtype != DType.BFLOAT16) {
+            return this;
+        }
+        int widened = 0;
+        String why;
+        if (availableBytes < 0) {
+            why = "the memory available is unknown";
+        } else {
+            for (int k = Math.min(cap, layers); k > 0; k--) {
+                if (ModelMemory.estimate(architecture, layers, weightsDtype, dtype, present, k).totalBytes()
+                        <= availableBytes / 2) {
+                    widened = k;
+                    break;
+                }
+            }
+            why = widened == cap ? "-D" + WIDEN_PROPERTY + "=" + cap : "widening more would take over half of the "
+                    + ModelMemory.gib(availableBytes) + " available";
+        }
+        if (widened > 0) {
+            LOG.info("widened the first {} of {} decoder layers: their {} matrices are held in float32, converted"
+                    + " once at load instead of for every product of float32 compute (the estimate stays within"
+                    + " half of the {} available)", widened, layers, weightsDtype, ModelMemory.gib(availableBytes));
+        }
+        if (widened < layers) {
+            LOG.info("the last {} of {} decoder layers keep {} matrices, converted to float32 for every product ({}){}",
+                    layers - widened, layers, weightsDtype, why, fastBf16 ? "" : "; on this CPU (no native"
+                    + " bfloat16 products) --weights-dtype int8 is the fast path");
+        }
+        return new LoadPlan(device, layers, dtype, weightsDtype, widened, dtypeReason);
+    }
+
+    /**
+     * @return the system property {@value #WIDEN_PROPERTY} as a layer count, or {@link Integer#MAX_VALUE} when unset
+     * @throws IllegalArgumentException when it is not a count (a whole number, 0 or more)
+     */
+    static int widenCap() {
+        String value = System.getProperty(WIDEN_PROPERTY);
+        if (value == null) {
+            return Integer.MAX_VALUE;
+        }
+        int cap;
+        try {
+            cap = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            cap = -1;
+        }
+        if (cap >= 0) {
+            return cap;
+        }
+        throw new IllegalArgumentException("-D" + WIDEN_PROPERTY + " must be a number of layers (0 or more, 0:"
+                + " widen none), not '" + value + "'");
+    }
+
+    /**
+     * @param layer a decoder layer
+     * @return the dtype its matrices are kept in: float32 for a widened layer, else the weights dtype
+     */
+    DType matrixDtype(int layer) {
+        return layer < widenedLayers ? DType.FLOAT32 : weightsDtype;
     }
 
     /** How a checkpoint stores a tensor, read on demand. */
@@ -116,7 +210,8 @@ public record LoadPlan(Device device, int layers, DType dtype, DType weightsDtyp
     }
 
     /**
-     * Fails when the plan will not fit, naming what would make it fit ({@link ModelMemory#check}).
+     * Fails when the plan, widened layers included, will not fit, naming what would make it fit
+     * ({@link ModelMemory#check}).
      *
      * @param architecture the architecture the plan was made for
      * @param present whether the weight source has a tensor
@@ -124,6 +219,6 @@ public record LoadPlan(Device device, int layers, DType dtype, DType weightsDtyp
      * @throws IllegalStateException with the estimate, the memory available and the options that would help
      */
     void checkFits(Architecture architecture, Predicate<String> present, long availableBytes) {
-        ModelMemory.check(architecture, layers, weightsDtype, dtype, device, present, availableBytes);
+        ModelMemory.check(architecture, layers, weightsDtype, dtype, widenedLayers, device, present, availableBytes);
     }
 }

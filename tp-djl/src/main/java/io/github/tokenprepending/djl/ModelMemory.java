@@ -18,9 +18,10 @@ import java.util.function.Predicate;
 /**
  * How much memory a model takes before it is loaded, and whether that fits: weights in the dtype they stay in
  * (matrices and the embedding in the weights dtype, norms and biases in the compute dtype; with int8 matrices the
- * embedding in the compute dtype), plus the largest matrix converted to the compute dtype for its product (int8: a
- * layer being quantized while loading), one loading chunk, and activations at the default batch budget (8192
- * tokens). Loading fails before anything is allocated when the estimate exceeds the memory available
+ * embedding in the compute dtype; the matrices of widened layers, {@link LoadPlan#widenedLayers()}, in float32), plus
+ * the largest matrix converted to the compute dtype for its product while some layer's matrices are narrower than
+ * the compute dtype (int8: a layer being quantized while loading), one loading chunk, and activations at the default
+ * batch budget (8192 tokens). Loading fails before anything is allocated when the estimate exceeds the memory available
  * ({@code MemAvailable} of {@code /proc/meminfo} on CPU, free device memory on a GPU); the system property
  * {@value #SKIP_PROPERTY}{@code =false} turns the check off.
  *
@@ -39,9 +40,10 @@ record ModelMemory(long weightBytes, long workingBytes, long bytesPerLayer) {
 
     /**
      * @param present whether the weight source has a tensor (optional biases it lacks take no memory)
+     * @param widened the leading layers whose matrices are kept in float32 instead of the weights dtype
      */
     static ModelMemory estimate(Architecture architecture, int layers, DType weights, DType compute,
-            Predicate<String> present) {
+            Predicate<String> present, int widened) {
         DecoderSpec spec = architecture.spec();
         int w = bytes(weights);
         int c = bytes(compute);
@@ -62,7 +64,7 @@ record ModelMemory(long weightBytes, long workingBytes, long bytesPerLayer) {
                     numel += Arrays.stream(part.shape()).reduce(1, (a, b) -> a * b);
                 }
                 boolean matrix = input.parts().get(0).shape().length == 2;
-                bytes += numel * (matrix ? w : c);
+                bytes += numel * (!matrix ? c : layer < widened ? bytes(DType.FLOAT32) : w);
                 if (matrix) {
                     largestMatrix = Math.max(largestMatrix, numel);
                     matrices += numel;
@@ -72,9 +74,11 @@ record ModelMemory(long weightBytes, long workingBytes, long bytesPerLayer) {
             perLayer = Math.max(perLayer, bytes);
             floatLayer = Math.max(floatLayer, matrices);
         }
-        // 16-bit weights under wider compute: the largest matrix converted for its product; int8 weights: while
-        // loading, a layer's matrices as stored (up to float32) and the largest one in float32 and int8
-        long converted = int8 ? floatLayer * 4 + largestMatrix * 5 : weights == compute ? 0 : largestMatrix * c;
+        // 16-bit weights under wider compute: the largest matrix converted for its product, unless every layer is
+        // widened; int8 weights: while loading, a layer's matrices as stored (up to float32) and the largest one in
+        // float32 and int8
+        long converted = int8 ? floatLayer * 4 + largestMatrix * 5
+                : weights == compute || widened >= layers ? 0 : largestMatrix * c;
         long activations = BATCH_TOKENS * (2L * spec.intermediateSize() + 6L * spec.hiddenSize()) * c;
         return new ModelMemory(total, converted + activations + WeightLoader.CHUNK_BYTES, perLayer);
     }
@@ -118,20 +122,20 @@ record ModelMemory(long weightBytes, long workingBytes, long bytesPerLayer) {
      * @param available bytes free where the model goes ({@link #available}), or -1 where unknown
      * @throws IllegalStateException with the estimate, the memory available and the options that would help
      */
-    static void check(Architecture architecture, int layers, DType weights, DType compute, Device device,
-            Predicate<String> present, long available) {
+    static void check(Architecture architecture, int layers, DType weights, DType compute, int widened,
+            Device device, Predicate<String> present, long available) {
         if ("false".equalsIgnoreCase(System.getProperty(SKIP_PROPERTY))) {
             return;
         }
         DecoderSpec spec = architecture.spec();
-        ModelMemory need = estimate(architecture, layers, weights, compute, present);
+        ModelMemory need = estimate(architecture, layers, weights, compute, present, widened);
         if (available < 0 || need.totalBytes() <= available) {
             return;
         }
         StringBuilder fixes = new StringBuilder();
         for (DType smaller : new DType[] {DType.BFLOAT16, DType.FLOAT16}) {
             if (bytes(smaller) < bytes(weights)) {
-                ModelMemory halved = estimate(architecture, layers, smaller, compute, present);
+                ModelMemory halved = estimate(architecture, layers, smaller, compute, present, 0);
                 fixes.append(String.format(Locale.ROOT, "%n  - 16-bit weights: --weights-dtype %s /"
                         + " .weightsDtype(DType.%s), about %s%s", smaller == DType.BFLOAT16 ? "bf16" : "fp16",
                         smaller, gib(halved.totalBytes()), halved.totalBytes() <= available ? " (fits)" : ""));
@@ -139,13 +143,13 @@ record ModelMemory(long weightBytes, long workingBytes, long bytesPerLayer) {
             }
         }
         if (weights != DType.INT8 && !device.isGpu()) {
-            ModelMemory int8 = estimate(architecture, layers, DType.INT8, DType.FLOAT32, present);
+            ModelMemory int8 = estimate(architecture, layers, DType.INT8, DType.FLOAT32, present, 0);
             fixes.append(String.format(Locale.ROOT, "%n  - int8 weights: --weights-dtype int8 /"
                     + " .weightsDtype(DType.INT8), about %s%s", gib(int8.totalBytes()),
                     int8.totalBytes() <= available ? " (fits)" : ""));
         }
         if (compute == DType.FLOAT32 && !device.isGpu()) {
-            ModelMemory bf16 = estimate(architecture, layers, DType.BFLOAT16, DType.BFLOAT16, present);
+            ModelMemory bf16 = estimate(architecture, layers, DType.BFLOAT16, DType.BFLOAT16, present, 0);
             fixes.append(String.format(Locale.ROOT, "%n  - bfloat16 compute and weights: --dtype bf16 /"
                     + " .dtype(DType.BFLOAT16), about %s%s (this CPU's bf16 instructions: %s)",
                     gib(bf16.totalBytes()), bf16.totalBytes() <= available ? " (fits)" : "",

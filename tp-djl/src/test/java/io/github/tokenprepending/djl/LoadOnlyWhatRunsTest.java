@@ -98,11 +98,28 @@ class LoadOnlyWhatRunsTest {
     void memoryEstimateCountsWeightsInTheirDtypes() {
         Architecture llama7b = llama(4096, 32, 32, 11008);
         ModelMemory fp16 = ModelMemory.estimate(llama7b, 27, io.github.tokenprepending.spi.DType.FLOAT16,
-                io.github.tokenprepending.spi.DType.FLOAT32, name -> !name.endsWith(".bias"));
+                io.github.tokenprepending.spi.DType.FLOAT32, name -> !name.endsWith(".bias"), 0);
         // per layer: q, k, v, o 4096 x 4096 and gate, up, down 11008 x 4096 in fp16, two norms in fp32
         long layer = (4L * 4096 * 4096 + 3L * 11008 * 4096) * 2 + 2L * 4096 * 4;
         assertThat(fp16.bytesPerLayer()).isEqualTo(layer);
         assertThat(fp16.weightBytes()).isEqualTo(27 * layer + 32001L * 4096 * 2 + 4096L * 4);
+    }
+
+    @Test
+    void widenedLayersCountTheirMatricesInFloat32AndEndThePerProductConversionWhenAllAre() {
+        Architecture llama7b = llama(4096, 32, 32, 11008);
+        io.github.tokenprepending.spi.DType fp16 = io.github.tokenprepending.spi.DType.FLOAT16;
+        io.github.tokenprepending.spi.DType fp32 = io.github.tokenprepending.spi.DType.FLOAT32;
+        ModelMemory none = ModelMemory.estimate(llama7b, 27, fp16, fp32, name -> !name.endsWith(".bias"), 0);
+        ModelMemory ten = ModelMemory.estimate(llama7b, 27, fp16, fp32, name -> !name.endsWith(".bias"), 10);
+        ModelMemory all = ModelMemory.estimate(llama7b, 27, fp16, fp32, name -> !name.endsWith(".bias"), 27);
+        // a widened layer's matrices take 2 more bytes an element: 4 x 4096 x 4096 + 3 x 11008 x 4096 of them
+        long extra = (4L * 4096 * 4096 + 3L * 11008 * 4096) * 2;
+        assertThat(ten.weightBytes()).isEqualTo(none.weightBytes() + 10 * extra);
+        assertThat(ten.workingBytes()).isEqualTo(none.workingBytes());
+        assertThat(all.weightBytes()).isEqualTo(none.weightBytes() + 27 * extra);
+        // no layer left narrow: the largest matrix (the 32001 x 4096 embedding's size) is never converted
+        assertThat(all.workingBytes()).isEqualTo(none.workingBytes() - 32001L * 4096 * 4);
     }
 
     /** A weight source that holds nothing: the fit check runs before anything is read. */

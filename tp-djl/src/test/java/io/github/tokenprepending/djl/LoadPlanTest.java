@@ -77,7 +77,7 @@ class LoadPlanTest {
     void theFitCheckComparesTheEstimateWithTheMemoryAvailable() throws IOException {
         LoadPlan plan = LoadPlan.of(llama3, ModelOptions.defaults().withWeightsDtype(DType.FLOAT32), UNREADABLE, 0,
                 false);
-        long need = ModelMemory.estimate(llama3, 4, DType.FLOAT32, DType.FLOAT32, name -> true).totalBytes();
+        long need = ModelMemory.estimate(llama3, 4, DType.FLOAT32, DType.FLOAT32, name -> true, 0).totalBytes();
 
         plan.checkFits(llama3, name -> true, need);
         plan.checkFits(llama3, name -> true, -1);
@@ -86,6 +86,96 @@ class LoadPlanTest {
                 .hasMessageStartingWith("the model will not fit: 4 of 4 decoder layers (hidden 64, vocabulary 300)"
                         + " with FLOAT32 weights and FLOAT32 compute")
                 .hasMessageContaining("--weights-dtype bf16");
+    }
+
+    @Test
+    void sixteenBitWeightsUnderFloat32ComputeWidenAsManyLeadingLayersAsFitInHalfTheMemory() throws IOException {
+        LoadPlan fp16 = LoadPlan.of(llama3, ModelOptions.defaults(), () -> TensorDtype.F16, 0, false);
+        assertThat(fp16.widenedLayers()).isZero();
+
+        LoadPlan all = fp16.widen(llama3, name -> true, 2 * widenedEstimate(4), Integer.MAX_VALUE, false);
+        assertThat(all.widenedLayers()).isEqualTo(4);
+        assertThat(all.matrixDtype(0)).isEqualTo(DType.FLOAT32);
+        assertThat(all.matrixDtype(3)).isEqualTo(DType.FLOAT32);
+
+        LoadPlan two = fp16.widen(llama3, name -> true, 2 * widenedEstimate(2), Integer.MAX_VALUE, false);
+        assertThat(two.widenedLayers()).isEqualTo(2);
+        assertThat(two.matrixDtype(1)).isEqualTo(DType.FLOAT32);
+        assertThat(two.matrixDtype(2)).isEqualTo(DType.FLOAT16);
+        assertThat(fp16.widen(llama3, name -> true, 2 * widenedEstimate(2) - 1, Integer.MAX_VALUE, false)
+                .widenedLayers()).isEqualTo(1);
+        assertThat(fp16.widen(llama3, name -> true, 2 * widenedEstimate(0), Integer.MAX_VALUE, false)
+                .widenedLayers()).isZero();
+
+        LoadPlan bf16 = LoadPlan.of(llama3, ModelOptions.defaults().withWeightsDtype(DType.BFLOAT16), UNREADABLE,
+                0, false);
+        assertThat(bf16.widen(llama3, name -> true, Long.MAX_VALUE, Integer.MAX_VALUE, false).widenedLayers())
+                .isEqualTo(4);
+    }
+
+    @Test
+    void unknownMemoryOrACapOfZeroWidensNoneAndTheCapBoundsTheCount() throws IOException {
+        LoadPlan fp16 = LoadPlan.of(llama3, ModelOptions.defaults(), () -> TensorDtype.F16, 0, false);
+
+        assertThat(fp16.widen(llama3, name -> true, -1, Integer.MAX_VALUE, false).widenedLayers()).isZero();
+        assertThat(fp16.widen(llama3, name -> true, Long.MAX_VALUE, 0, false).widenedLayers()).isZero();
+        assertThat(fp16.widen(llama3, name -> true, Long.MAX_VALUE, 3, false).widenedLayers()).isEqualTo(3);
+        assertThat(fp16.widen(llama3, name -> true, 2 * widenedEstimate(2), 3, false).widenedLayers())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aGpuInt8FloatWeightsOrSixteenBitComputeWidenNothing() throws IOException {
+        ModelOptions fp16Weights = ModelOptions.defaults().withWeightsDtype(DType.FLOAT16);
+        LoadPlan gpu = LoadPlan.of(llama3, fp16Weights.withDevice("cuda:0").withDtype(DType.FLOAT32), UNREADABLE,
+                1, false);
+        LoadPlan int8 = LoadPlan.of(llama3, ModelOptions.defaults().withWeightsDtype(DType.INT8), UNREADABLE, 0,
+                false);
+        LoadPlan fp32 = LoadPlan.of(llama3, ModelOptions.defaults().withWeightsDtype(DType.FLOAT32), UNREADABLE,
+                0, false);
+        LoadPlan bf16Compute = LoadPlan.of(llama3, fp16Weights.withDtype(DType.BFLOAT16), UNREADABLE, 0, false);
+
+        for (LoadPlan plan : new LoadPlan[] {gpu, int8, fp32, bf16Compute}) {
+            assertThat(plan.widen(llama3, name -> true, Long.MAX_VALUE, Integer.MAX_VALUE, false).widenedLayers())
+                    .as(plan.toString()).isZero();
+        }
+    }
+
+    @Test
+    void theFitCheckCountsTheWidenedLayers() throws IOException {
+        LoadPlan fp16 = LoadPlan.of(llama3, ModelOptions.defaults(), () -> TensorDtype.F16, 0, false);
+        LoadPlan all = fp16.widen(llama3, name -> true, Long.MAX_VALUE, Integer.MAX_VALUE, false);
+        long need = widenedEstimate(4);
+
+        fp16.checkFits(llama3, name -> true, need - 1);
+        all.checkFits(llama3, name -> true, need);
+        assertThatThrownBy(() -> all.checkFits(llama3, name -> true, need - 1))
+                .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("the model will not fit");
+    }
+
+    @Test
+    void theWidenPropertyIsALayerCount() {
+        try {
+            System.clearProperty(LoadPlan.WIDEN_PROPERTY);
+            assertThat(LoadPlan.widenCap()).isEqualTo(Integer.MAX_VALUE);
+            System.setProperty(LoadPlan.WIDEN_PROPERTY, "3");
+            assertThat(LoadPlan.widenCap()).isEqualTo(3);
+            System.setProperty(LoadPlan.WIDEN_PROPERTY, "0");
+            assertThat(LoadPlan.widenCap()).isZero();
+            for (String bad : new String[] {"-1", "all", ""}) {
+                System.setProperty(LoadPlan.WIDEN_PROPERTY, bad);
+                assertThatThrownBy(LoadPlan::widenCap).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage("-Dtp.widenLayers must be a number of layers (0 or more, 0: widen none), not '"
+                                + bad + "'");
+            }
+        } finally {
+            System.clearProperty(LoadPlan.WIDEN_PROPERTY);
+        }
+    }
+
+    /** @return the estimate of the fp16 llama3 checkpoint under float32 compute with its first k layers widened */
+    private long widenedEstimate(int k) {
+        return ModelMemory.estimate(llama3, 4, DType.FLOAT16, DType.FLOAT32, name -> true, k).totalBytes();
     }
 
     private static Architecture architecture() {

@@ -144,6 +144,7 @@ final class EmbeddingRoutes {
         info.put("dtype", String.valueOf(model.dtype()));
         info.put("dtype_reason", model.dtypeReason());
         info.put("weights_dtype", String.valueOf(model.weightsDtype()));
+        info.put("widened_layers", model.widenedLayers());
         info.put("device", model.device());
         info.put("normalize", config.normalize());
         info.put("max_tokens", encoder.maxTokens());

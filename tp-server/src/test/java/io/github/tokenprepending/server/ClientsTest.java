@@ -157,6 +157,8 @@ class ClientsTest {
         assertThat(info.get("output_layer").asText()).isEqualTo(encoder.config().outputLayer().toString());
         assertThat(info.get("max_batch_tokens").asInt()).isEqualTo(encoder.config().maxBatchTokens());
         assertThat(info.get("dtype").asText()).isNotBlank();
+        assertThat(info.get("weights_dtype").asText()).isEqualTo("FLOAT32");
+        assertThat(info.get("widened_layers").asInt()).as("float32 weights are never widened").isZero();
         assertThat(info.get("device").asText()).isEqualTo("cpu");
         assertThat(get("/health", 200).get("status").asText()).isEqualTo("ok");
 

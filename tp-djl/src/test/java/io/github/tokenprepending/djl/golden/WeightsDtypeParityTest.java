@@ -2,6 +2,7 @@ package io.github.tokenprepending.djl.golden;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.tokenprepending.Cosine;
 import io.github.tokenprepending.LayerLoop;
@@ -13,6 +14,7 @@ import io.github.tokenprepending.spi.PassPlan;
 import io.github.tokenprepending.spi.PlaceholderInit;
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.junit.jupiter.api.Test;
@@ -149,6 +151,11 @@ class WeightsDtypeParityTest {
                 .hasMessageContaining("int8 weights compute in float32, not BFLOAT16");
     }
 
+    /**
+     * 16-bit matrices converted for every product, some leading layers widened at load ({@code -Dtp.widenLayers=1})
+     * and every layer widened (the default for checkpoints this small) give exactly what float32 weights give:
+     * widening fp16 and bf16 to float32 is exact, and the products are float32 either way.
+     */
     @ParameterizedTest(name = "{0}/{1}: {2} weights converted per product equal weights widened at load")
     @CsvSource({"llama, model-f16, FLOAT16", "qwen2, model-bf16-sharded, BFLOAT16",
         "gemma2, model-bf16-sharded, BFLOAT16"})
@@ -156,17 +163,41 @@ class WeightsDtypeParityTest {
             throws Exception {
         GoldenSet set = GoldenSet.load(goldenDir(family));
         GoldenSet.Setting setting = set.settings().get(0);
-        float[][] kept = run(set, checkpoint, setting, null);
-        float[][] widened = run(set, checkpoint, setting, DType.FLOAT32);
-        assertThat(kept).isDeepEqualTo(widened);
+        Run float32 = run(set, checkpoint, setting, DType.FLOAT32, null);
+        Run narrow = run(set, checkpoint, setting, null, "0");
+        assertThat(float32.widened()).isZero();
+        assertThat(narrow.widened()).isZero();
+        assertThat(narrow.outputs()).isDeepEqualTo(float32.outputs());
+
+        assumeTrue(Files.isReadable(Path.of("/proc/meminfo")), "layers are widened where the memory available is"
+                + " known (MemAvailable of /proc/meminfo)");
+        Run first = run(set, checkpoint, setting, null, "1");
+        Run widened = run(set, checkpoint, setting, null, null);
+        assertThat(first.widened()).isEqualTo(1);
+        assertThat(widened.widened()).isEqualTo(widened.layers());
+        assertThat(first.outputs()).isDeepEqualTo(float32.outputs());
+        assertThat(widened.outputs()).isDeepEqualTo(float32.outputs());
     }
 
-    private static float[][] run(GoldenSet set, String checkpoint, GoldenSet.Setting setting, DType weights)
-            throws IOException {
-        try (DjlLayerwiseModel model = load(set.dir().resolve(checkpoint), setting.placeholderId(), weights,
-                DType.FLOAT32)) {
-            return LayerLoop.run(model, setting.batch(),
-                    PassPlan.layers(model.info().numLayers()).withLastTokenOnly(), setting.tp());
+    /** A run's last-token outputs at the final layer, and the layers its model loaded and widened. */
+    private record Run(float[][] outputs, int layers, int widened) {
+    }
+
+    /** Runs every layer under float32 compute with {@code -Dtp.widenLayers} set to {@code widenCap} (null: unset). */
+    private static Run run(GoldenSet set, String checkpoint, GoldenSet.Setting setting, DType weights,
+            String widenCap) throws IOException {
+        try {
+            if (widenCap != null) {
+                System.setProperty("tp.widenLayers", widenCap);
+            }
+            try (DjlLayerwiseModel model = load(set.dir().resolve(checkpoint), setting.placeholderId(), weights,
+                    DType.FLOAT32)) {
+                int layers = model.loadedLayers();
+                return new Run(LayerLoop.run(model, setting.batch(), PassPlan.layers(layers).withLastTokenOnly(),
+                        setting.tp()), layers, model.info().widenedLayers());
+            }
+        } finally {
+            System.clearProperty("tp.widenLayers");
         }
     }
 
