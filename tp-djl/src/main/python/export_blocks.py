@@ -18,7 +18,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tp_blocks import BLOCKS, CODES, PACKED, WEIGHTS, Cast, Pool, Quantize, _activation  # noqa: E402
+from tp_blocks import BLOCKS, CODES, PACKED, WEIGHTS, Cast, Pool, Quantize, _activation, _product  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "io", "github",
                    "tokenprepending", "djl", "blocks")
@@ -55,6 +55,16 @@ def _check_codes() -> None:
     assert torch.allclose(y, F.linear(x, m), rtol=1e-6, atol=1e-4), "quantize / linear_dynamic"
 
 
+def _check_scratch() -> None:
+    """A matrix converted into the pass's scratch buffer gives exactly the product of one converted anew."""
+    m = torch.randn(6, 5).to(torch.float16)
+    x = torch.randn(2, 3, 5)
+    scratch = torch.empty(40)
+    y = torch.jit.script(_product)(x, m, [], 0, False, scratch)
+    assert torch.equal(y, F.linear(x, m.to(torch.float32))), "_product through scratch"
+    assert torch.equal(torch.jit.script(_product)(x, m, [], 0, False, scratch[:0]), y), "_product without scratch"
+
+
 def _signature(name: str, scripted: torch.jit.ScriptModule) -> dict:
     """The scripted forward's schema: what the .pt file itself takes (the first argument is the module)."""
     schema = scripted.forward.schema
@@ -76,6 +86,7 @@ def _write(path: str, data: bytes) -> None:
 def main() -> None:
     os.makedirs(OUT, exist_ok=True)
     _check_codes()
+    _check_scratch()
     manifest = {"format": 1, "torch": torch.__version__.split("+")[0], "codes": CODES, "packed": PACKED,
                 "blocks": {}}
     for name, block in BLOCKS.items():

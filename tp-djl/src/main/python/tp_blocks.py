@@ -14,8 +14,9 @@ finfo(float32).min rather than -inf. Attention scores are accumulated in float32
 
 Weights may be stored in another dtype than the one the layers compute in (float16 or bfloat16 matrices under
 float32 compute, to halve resident memory): each matrix is converted to the activations' dtype right before its
-product (a no-op when they agree), so products accumulate in the compute dtype. Norm weights and biases always
-arrive in the compute dtype.
+product, so products accumulate in the compute dtype. The conversion goes into `scratch`, a flat buffer in the
+compute dtype that the caller allocates once per pass (as large as the largest such matrix; empty where nothing is
+converted, or to convert into new tensors). Norm weights and biases always arrive in the compute dtype.
 
 int8 weights: Quantize turns a layer's matrices (qkv, o, gate_up, down) into symmetric per-output-channel int8,
 prepacked once for FBGEMM (x86) or QNNPACK (ARM); a layer block then gets them as `packed` and multiplies with
@@ -77,17 +78,27 @@ def _rotate_half(x: Tensor) -> Tensor:
     return torch.cat((-x[..., half:], x[..., :half]), dim=-1)
 
 
-def _product(x: Tensor, weight: Tensor, packed: List[PackedLinear], slot: int, reduce_range: bool) -> Tensor:
+def _product(x: Tensor, weight: Tensor, packed: List[PackedLinear], slot: int, reduce_range: bool,
+             scratch: Tensor) -> Tensor:
     # x @ weight.T: with int8 weights (packed non-empty) through the prepacked matrix packed[slot], else in the
-    # compute dtype
+    # compute dtype. A matrix stored in another dtype is converted first: into scratch (a flat buffer in the compute
+    # dtype that the pass reuses for every product) when it is large enough, else into a new tensor. On CPU a new
+    # tensor the size of a 7B model's matrix is fresh memory from the OS every time, and its page faults cost many
+    # times the conversion itself.
     if len(packed) > 0:
         return torch.ops.quantized.linear_dynamic(x, packed[slot], reduce_range)
+    if weight.dtype == x.dtype:
+        return F.linear(x, weight)
+    if scratch.dtype == x.dtype and scratch.numel() >= weight.numel():
+        converted = scratch[:weight.numel()].view(weight.shape)
+        converted.copy_(weight)
+        return F.linear(x, converted)
     return F.linear(x, weight.to(x.dtype))
 
 
 def _linear(x: Tensor, weight: Tensor, bias: Tensor, packed: List[PackedLinear], slot: int,
-            reduce_range: bool) -> Tensor:
-    y = _product(x, weight, packed, slot, reduce_range)
+            reduce_range: bool, scratch: Tensor) -> Tensor:
+    y = _product(x, weight, packed, slot, reduce_range, scratch)
     if bias.numel() == 0:
         return y
     return y + bias
@@ -120,7 +131,8 @@ def _attention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor, scale: float, soft
 def _self_attention(x: Tensor, cos: Tensor, sin: Tensor, mask: Tensor, past_k: Tensor, past_v: Tensor,
                     prefix_len: int, w_qkv: Tensor, w_o: Tensor, b_qkv: Tensor, b_o: Tensor, scale: float,
                     softcap: float, last_only: bool, q_norm: Tensor, k_norm: Tensor,
-                    eps: float, packed: List[PackedLinear], reduce_range: bool) -> Tuple[Tensor, Tensor, Tensor]:
+                    eps: float, packed: List[PackedLinear], reduce_range: bool,
+                    scratch: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
     # w_qkv [(nh + 2 nkv) d, H] stacks the q, k and v projections (one matrix product instead of three);
     # w_o [H, nh d] tells nh. q_norm, k_norm [d]: per-head RMSNorm of queries and keys before RoPE (Qwen3), or
     # empty for none. packed: int8 [qkv, o, ...] or empty.
@@ -134,15 +146,16 @@ def _self_attention(x: Tensor, cos: Tensor, sin: Tensor, mask: Tensor, past_k: T
     s = sin.unsqueeze(1)
     if last_only and len(packed) == 0:
         # every column's keys and values, the query of the last column only
-        kv = _linear(x, w_qkv[q_rows:], b_qkv[q_rows:] if b_qkv.numel() > 0 else b_qkv, packed, 0, reduce_range)
+        kv = _linear(x, w_qkv[q_rows:], b_qkv[q_rows:] if b_qkv.numel() > 0 else b_qkv, packed, 0, reduce_range,
+                     scratch)
         q = _linear(x[:, -1:, :], w_qkv[:q_rows], b_qkv[:q_rows] if b_qkv.numel() > 0 else b_qkv, packed, 0,
-                    reduce_range)
+                    reduce_range, scratch)
         qc = c[:, :, -1:, :]
         qs = s[:, :, -1:, :]
         mask = mask[:, :, -1:, :]
     else:
         # (a packed matrix cannot be split by rows: with int8 weights the last column's query is cut afterwards)
-        qkv = _linear(x, w_qkv, b_qkv, packed, 0, reduce_range)
+        qkv = _linear(x, w_qkv, b_qkv, packed, 0, reduce_range, scratch)
         q = qkv[:, :, :q_rows]
         kv = qkv[:, :, q_rows:]
         qc = c
@@ -168,33 +181,36 @@ def _self_attention(x: Tensor, cos: Tensor, sin: Tensor, mask: Tensor, past_k: T
         values = torch.cat((past_v[:, :, :prefix_len, :].expand(b, -1, -1, -1), v), dim=2)
     out = _attention(q, keys, values, mask, scale, softcap)
     out = out.transpose(1, 2).reshape(b, tq, nh * d)
-    return _linear(out, w_o, b_o, packed, 1, reduce_range), k, v
+    return _linear(out, w_o, b_o, packed, 1, reduce_range, scratch), k, v
 
 
 def _glu_mlp(x: Tensor, w_gate_up: Tensor, w_down: Tensor, act: int, packed: List[PackedLinear],
-             reduce_range: bool) -> Tensor:
+             reduce_range: bool, scratch: Tensor) -> Tensor:
     # w_gate_up [2 I, H] stacks the gate and up projections; packed: int8 [qkv, o, gate_up, down] or empty
-    gate_up = _product(x, w_gate_up, packed, 2, reduce_range)
+    gate_up = _product(x, w_gate_up, packed, 2, reduce_range, scratch)
     i = w_gate_up.shape[0] // 2
-    return _product(_activation(gate_up[..., :i], act) * gate_up[..., i:], w_down, packed, 3, reduce_range)
+    return _product(_activation(gate_up[..., :i], act) * gate_up[..., i:], w_down, packed, 3, reduce_range,
+                    scratch)
 
 
 def _llama_like_layer(h: Tensor, cos: Tensor, sin: Tensor, mask: Tensor, past_k: Tensor, past_v: Tensor,
                       prefix_len: int, eps: float, pst_cols: Tensor, replace: bool, last_only: bool, act: int,
                       input_layernorm: Tensor, qkv: Tensor, o: Tensor, post_attention_layernorm: Tensor,
                       gate_up: Tensor, down: Tensor, qkv_bias: Tensor, o_bias: Tensor, q_norm: Tensor,
-                      k_norm: Tensor, packed: List[PackedLinear], reduce_range: bool) -> Tuple[Tensor, Tensor, Tensor]:
+                      k_norm: Tensor, packed: List[PackedLinear], reduce_range: bool,
+                      scratch: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
     """The Llama layer (pre-RMSNorm attention and GLU MLP), shared by Llama/Qwen2 and Qwen3; q_norm and k_norm are
     empty except for Qwen3's per-head query and key norms."""
     h = _prepend(h, pst_cols, replace)
     d = cos.shape[-1]
     x = _rms_norm(h, input_layernorm, eps)
     attn, k, v = _self_attention(x, cos, sin, mask, past_k, past_v, prefix_len, qkv, o, qkv_bias, o_bias,
-                                 d ** -0.5, 0.0, last_only, q_norm, k_norm, eps, packed, reduce_range)
+                                 d ** -0.5, 0.0, last_only, q_norm, k_norm, eps, packed, reduce_range, scratch)
     if last_only:
         h = h[:, -1:, :]
     h = h + attn
-    h = h + _glu_mlp(_rms_norm(h, post_attention_layernorm, eps), gate_up, down, act, packed, reduce_range)
+    h = h + _glu_mlp(_rms_norm(h, post_attention_layernorm, eps), gate_up, down, act, packed, reduce_range,
+                     scratch)
     return h, k, v
 
 
@@ -279,11 +295,11 @@ class LlamaLayer(torch.nn.Module):
                 prefix_len: int, eps: float, pst_cols: Tensor, replace: bool, last_only: bool, act: int,
                 input_layernorm: Tensor, qkv: Tensor, o: Tensor, post_attention_layernorm: Tensor,
                 gate_up: Tensor, down: Tensor, qkv_bias: Tensor, o_bias: Tensor, packed: List[PackedLinear],
-                reduce_range: bool) -> Tuple[Tensor, Tensor, Tensor]:
+                reduce_range: bool, scratch: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
         none = input_layernorm[:0]
         return _llama_like_layer(h, cos, sin, mask, past_k, past_v, prefix_len, eps, pst_cols, replace, last_only,
                                  act, input_layernorm, qkv, o, post_attention_layernorm, gate_up, down, qkv_bias,
-                                 o_bias, none, none, packed, reduce_range)
+                                 o_bias, none, none, packed, reduce_range, scratch)
 
 
 class Qwen3Layer(torch.nn.Module):
@@ -296,10 +312,11 @@ class Qwen3Layer(torch.nn.Module):
                 prefix_len: int, eps: float, pst_cols: Tensor, replace: bool, last_only: bool, act: int,
                 input_layernorm: Tensor, qkv: Tensor, o: Tensor, post_attention_layernorm: Tensor,
                 gate_up: Tensor, down: Tensor, qkv_bias: Tensor, o_bias: Tensor, q_norm: Tensor,
-                k_norm: Tensor, packed: List[PackedLinear], reduce_range: bool) -> Tuple[Tensor, Tensor, Tensor]:
+                k_norm: Tensor, packed: List[PackedLinear], reduce_range: bool,
+                scratch: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
         return _llama_like_layer(h, cos, sin, mask, past_k, past_v, prefix_len, eps, pst_cols, replace, last_only,
                                  act, input_layernorm, qkv, o, post_attention_layernorm, gate_up, down, qkv_bias,
-                                 o_bias, q_norm, k_norm, packed, reduce_range)
+                                 o_bias, q_norm, k_norm, packed, reduce_range, scratch)
 
 
 class Gemma2Layer(torch.nn.Module):
@@ -313,17 +330,17 @@ class Gemma2Layer(torch.nn.Module):
                 input_layernorm: Tensor, qkv: Tensor, o: Tensor, post_attention_layernorm: Tensor,
                 pre_feedforward_layernorm: Tensor, post_feedforward_layernorm: Tensor, gate_up: Tensor,
                 down: Tensor, scale: float, softcap: float, packed: List[PackedLinear],
-                reduce_range: bool) -> Tuple[Tensor, Tensor, Tensor]:
+                reduce_range: bool, scratch: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
         h = _prepend(h, pst_cols, replace)
         none = input_layernorm[:0]
         x = _rms_norm_unit_offset(h, input_layernorm, eps)
         attn, k, v = _self_attention(x, cos, sin, mask, past_k, past_v, prefix_len, qkv, o, none, none, scale,
-                                     softcap, last_only, none, none, eps, packed, reduce_range)
+                                     softcap, last_only, none, none, eps, packed, reduce_range, scratch)
         if last_only:
             h = h[:, -1:, :]
         h = h + _rms_norm_unit_offset(attn, post_attention_layernorm, eps)
         mlp = _glu_mlp(_rms_norm_unit_offset(h, pre_feedforward_layernorm, eps), gate_up, down, act, packed,
-                       reduce_range)
+                       reduce_range, scratch)
         h = h + _rms_norm_unit_offset(mlp, post_feedforward_layernorm, eps)
         return h, k, v
 

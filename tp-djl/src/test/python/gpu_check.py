@@ -180,7 +180,7 @@ def golden_difference(family, dtype, device, b):
             layer_mask = window_mask if gemma and i % 2 == 0 else mask
             h, _, _ = b(block, h=h, cos=cos, sin=sin, mask=layer_mask, past_k=past, past_v=past, prefix_len=0,
                         eps=eps, pst_cols=pst_cols, replace=tp and start <= i < end, last_only=False, act=act,
-                        packed=[], reduce_range=False, **weights[i], **extra)
+                        packed=[], reduce_range=False, scratch=past, **weights[i], **extra)
             states.append(h[:, -1, :])
         last = torch.full((ids.shape[0],), ids.shape[1] - 1, dtype=torch.int64, device=device)
         states[-1] = b("pool.pt", h=h, cols=last, norm_weight=norm, eps=eps, norm=2 if gemma else 1)
@@ -248,7 +248,7 @@ def speed(device, dtype, hidden, heads, intermediate, layers, seq, batches, repe
             for i in range(layers):
                 h, _, _ = b("llama_layer.pt", h=h, cos=cos, sin=sin, mask=mask, past_k=empty, past_v=empty,
                             prefix_len=0, eps=1e-5, pst_cols=pst, replace=i < 6, last_only=i == layers - 1, act=0,
-                            packed=[], reduce_range=False, **weights[i])
+                            packed=[], reduce_range=False, scratch=empty, **weights[i])
             return h
 
         with torch.no_grad():

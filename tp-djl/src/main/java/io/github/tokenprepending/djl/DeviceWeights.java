@@ -16,6 +16,7 @@ import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.spi.PlaceholderInit;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,7 @@ final class DeviceWeights implements AutoCloseable {
     private RopeTables rope;
     private PtNDArray placeholderVector;
     private DjlLayerwiseModel.Constants constants;
+    private long scratchElements;
 
     private DeviceWeights(Architecture architecture, LoadPlan plan, PtNDManager manager) {
         this.architecture = architecture;
@@ -128,7 +130,8 @@ final class DeviceWeights implements AutoCloseable {
                     own(IValue.from(placeholderVector)),
                     own(IValue.from(spec.embedScale())),
                     own(IValue.from((long) block.slidingWindow())),
-                    own(IValue.from(CpuFeatures.int8ReduceRange())));
+                    own(IValue.from(CpuFeatures.int8ReduceRange())),
+                    own(IValue.from(cast((PtNDArray) manager.zeros(new Shape(0))))));
         }
     }
 
@@ -156,10 +159,17 @@ final class DeviceWeights implements AutoCloseable {
             return q.slots();
         }
         IValue[] values = new IValue[inputs.size()];
+        boolean converted = plan.matrixDtype(layer) != plan.dtype() && !plan.device().isGpu()
+                && (plan.dtype() == DType.FLOAT32 || plan.dtype() == DType.FLOAT16);
         for (int i = 0; i < values.length; i++) {
             List<LayerWeight> parts = inputs.get(i).parts();
-            values[i] = own(IValue.from(loader.load(parts,
-                    parts.get(0).shape().length == 2 ? plan.matrixDtype(layer) : plan.dtype())));
+            boolean matrix = parts.get(0).shape().length == 2;
+            values[i] = own(IValue.from(loader.load(parts, matrix ? plan.matrixDtype(layer) : plan.dtype())));
+            if (matrix && converted) {
+                long elements = parts.stream().mapToLong(p -> Arrays.stream(p.shape()).reduce(1, (a, b) -> a * b))
+                        .sum();
+                scratchElements = Math.max(scratchElements, elements);
+            }
         }
         return values;
     }
@@ -228,6 +238,15 @@ final class DeviceWeights implements AutoCloseable {
 
     RopeTables rope() {
         return rope;
+    }
+
+    /**
+     * @return the elements of the buffer a CPU pass converts 16-bit matrices into for their float32 (or float16)
+     *     products, as large as the largest matrix that needs it; 0 where none does (widened or int8 layers, matching
+     *     dtypes, a GPU, whose caching allocator already reuses conversion memory)
+     */
+    long scratchElements() {
+        return scratchElements;
     }
 
     DjlLayerwiseModel.Constants constants() {

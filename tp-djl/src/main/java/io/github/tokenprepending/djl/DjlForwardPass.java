@@ -1,10 +1,12 @@
 package io.github.tokenprepending.djl;
 
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.IValue;
 import io.github.tokenprepending.djl.family.LayerBlock;
+import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.spi.ForwardPass;
 import io.github.tokenprepending.spi.PassPlan;
 import io.github.tokenprepending.spi.TokenBatch;
@@ -33,6 +35,7 @@ final class DjlForwardPass implements ForwardPass {
     private final IValue windowMask;
     private final IValue placeholderColumns;
     private final IValue prefixLength;
+    private final IValue scratch;
     private PtNDArray hidden;
     private boolean lastColumnOnly;
     private boolean pending;
@@ -104,6 +107,12 @@ final class DjlForwardPass implements ForwardPass {
                 }
             }
             prefixLength = own(IValue.from((long) skip));
+            long elements = model.weights().scratchElements();
+            // one conversion buffer for the pass's products: a new tensor per product would be fresh memory from the
+            // OS each time (the page faults of a 7B matrix cost more than converting it)
+            scratch = elements == 0 ? k.noScratch() : own(IValue.from((PtNDArray) manager.create(
+                    new Shape(elements), model.weights().plan().dtype() == DType.FLOAT16 ? DataType.FLOAT16
+                            : DataType.FLOAT32)));
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -162,7 +171,8 @@ final class DjlForwardPass implements ForwardPass {
                     .set("last_only", last ? k.yes() : k.no())
                     .set("act", k.activation())
                     .set("packed", model.weights().layerPacked(layer))
-                    .set("reduce_range", k.reduceRange());
+                    .set("reduce_range", k.reduceRange())
+                    .set("scratch", scratch);
             List<String> slots = model.weights().layerSignature().weights();
             IValue[] weights = model.weights().layerWeights(layer);
             for (int w = 0; w < weights.length; w++) {

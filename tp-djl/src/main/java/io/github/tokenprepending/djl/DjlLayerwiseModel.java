@@ -38,7 +38,7 @@ public final class DjlLayerwiseModel implements LayerwiseModel {
     /** IValues every call shares; created once, closed with the model. */
     record Constants(IValue eps, IValue activation, IValue yes, IValue no, IValue emptyPast,
             IValue finalNormWeight, IValue noNorm, IValue finalNormCode, IValue embedding, IValue placeholder,
-            IValue embedScale, IValue window, IValue reduceRange) {
+            IValue embedScale, IValue window, IValue reduceRange, IValue noScratch) {
     }
 
     private DjlLayerwiseModel(Architecture architecture, TextTokenizer tokenizer, String deviceName,

@@ -91,12 +91,6 @@ public record LoadPlan(Device device, int layers, DType dtype, DType weightsDtyp
             LOG.warn("bfloat16 compute on a CPU without AVX512-BF16 or AMX-BF16: products are emulated and"
                     + " slower than float32; --weights-dtype bf16 with float32 compute saves the same memory");
         }
-        if (!device.isGpu() && dtype == DType.FLOAT32 && (weightsDtype == DType.FLOAT16
-                || weightsDtype == DType.BFLOAT16) && fastBf16) {
-            LOG.info("{} weights under float32 compute are widened product by product; this CPU has {}:"
-                    + " --dtype bf16 computes natively and is several times faster (embeddings then differ from"
-                    + " float32 by ~1e-2 relative)", weightsDtype, CpuFeatures.bf16Support());
-        }
         return new LoadPlan(device, layers, dtype, weightsDtype, 0, chosen.reason());
     }
 
@@ -144,7 +138,9 @@ public record LoadPlan(Device device, int layers, DType dtype, DType weightsDtyp
         }
         if (widened < layers) {
             LOG.info("the last {} of {} decoder layers keep {} matrices, converted to float32 for every product ({}){}",
-                    layers - widened, layers, weightsDtype, why, fastBf16 ? "" : "; on this CPU (no native"
+                    layers - widened, layers, weightsDtype, why, fastBf16 ? "; this CPU has "
+                    + CpuFeatures.bf16Support() + ": --dtype bf16 computes natively and is several times faster"
+                    + " (embeddings then differ from float32 by ~1e-2 relative)" : "; on this CPU (no native"
                     + " bfloat16 products) --weights-dtype int8 is the fast path");
         }
         return new LoadPlan(device, layers, dtype, weightsDtype, widened, dtypeReason);

@@ -10,7 +10,9 @@ import ai.djl.pytorch.engine.PtNDManager;
 import io.github.tokenprepending.djl.checkpoint.HfConfig;
 import io.github.tokenprepending.djl.checkpoint.TensorDtype;
 import io.github.tokenprepending.djl.family.Architecture;
+import io.github.tokenprepending.djl.family.DecoderSpec;
 import io.github.tokenprepending.djl.family.ModelFamilies;
+import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.spi.ModelOptions;
 import io.github.tokenprepending.spi.PlaceholderInit;
 import java.io.IOException;
@@ -67,6 +69,40 @@ class DeviceWeightsTest {
             assertThat(manager.isOpen()).isTrue();
         }
         assertThat(manager.isOpen()).isFalse();
+    }
+
+    /**
+     * 16-bit matrices under float32 compute are converted into one buffer per pass, as large as the largest of them;
+     * widened layers, float32 and int8 weights convert nothing.
+     */
+    @Test
+    void theConversionBufferFitsTheLargestMatrixOfTheLayersThatAreConverted() throws IOException {
+        Architecture architecture = architecture();
+        DecoderSpec spec = architecture.spec();
+        long hidden = spec.hiddenSize();
+        long qkv = (long) (spec.numHeads() + 2 * spec.numKvHeads()) * spec.headDim() * hidden;
+        long largest = Math.max(Math.max(qkv, hidden * spec.numHeads() * spec.headDim()),
+                2L * spec.intermediateSize() * hidden);
+        ModelOptions fp16 = ModelOptions.defaults().withDtype(DType.FLOAT32).withWeightsDtype(DType.FLOAT16);
+        LoadPlan narrow = LoadPlan.of(architecture, fp16, () -> TensorDtype.F32, 0, false);
+        LoadPlan widened = narrow.widen(architecture, name -> true, Long.MAX_VALUE, Integer.MAX_VALUE, false);
+
+        assertThat(scratchElements(architecture, narrow)).isEqualTo(largest);
+        assertThat(scratchElements(architecture, narrow.widen(architecture, name -> true, Long.MAX_VALUE,
+                narrow.layers() - 1, false))).isEqualTo(largest);
+        assertThat(widened.widenedLayers()).isEqualTo(widened.layers());
+        assertThat(scratchElements(architecture, widened)).isZero();
+        assertThat(scratchElements(architecture, plan(architecture))).isZero();
+        assertThat(scratchElements(architecture, LoadPlan.of(architecture,
+                ModelOptions.defaults().withWeightsDtype(DType.INT8), () -> TensorDtype.F32, 0, false))).isZero();
+    }
+
+    private static long scratchElements(Architecture architecture, LoadPlan plan) throws IOException {
+        try (CheckpointWeights checkpoint = CheckpointWeights.open(GoldenModels.dir("llama3"));
+                DeviceWeights weights = DeviceWeights.load(architecture, checkpoint, plan,
+                        PlaceholderInit.checkpointRow(), 299, manager())) {
+            return weights.scratchElements();
+        }
     }
 
     private static PtNDManager manager() {
