@@ -515,12 +515,12 @@ public final class TokenPrependingEncoder implements AutoCloseable {
             return plan;
         }
         int cap = Integer.MAX_VALUE;
+        int firstAveraged = Integer.MAX_VALUE;
         for (int r = 0; r < batch.size(); r++) {
             int pst = batch.placeholderIndex(r);
             cap = Math.min(cap, pst >= 0 ? pst : batch.length(r) - 1);
             if (from != null) {
-                // a mean reads every position it averages: those must not lie in the reused prefix
-                cap = Math.min(cap, from[r]);
+                firstAveraged = Math.min(firstAveraged, from[r]);
             }
         }
         PrefixCache cache = prefixes.get(template);
@@ -531,6 +531,11 @@ public final class TokenPrependingEncoder implements AutoCloseable {
             }
             cache = model.cachePrefix(fixed, layers);
             prefixes.put(template, cache);
+        }
+        if (!cache.holdsFinalStates()) {
+            // a mean reads every position it averages: without the prefix's final states in the cache, those must
+            // not lie in the reused prefix
+            cap = Math.min(cap, firstAveraged);
         }
         int p = commonPrefix(batch, cache.ids(), cap);
         return p < 1 ? plan : plan.withPrefix(cache, p);

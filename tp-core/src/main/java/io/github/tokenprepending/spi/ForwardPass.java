@@ -50,11 +50,14 @@ public interface ForwardPass extends AutoCloseable {
      * the same rule as {@link #rowsAt}. It needs every position after the final layer: plan the pass without
      * {@link PassPlan#lastTokenOnly()}.
      *
-     * @param from per row the first position averaged (0 for the whole row; the prompt's length to leave it out)
+     * @param from per row the first position averaged (0 for the whole row; the prompt's length to leave it out);
+     *     inside a reused prefix only when its cache {@linkplain PrefixCache#holdsFinalStates() holds the prefix's
+     *     final states}
      * @param positionWeighted weight position {@code p} of a row by {@code p + 1} (sentence-transformers'
      *     {@code weightedmean} on right-padded rows) instead of equally
      * @return one vector per row
-     * @throws IllegalArgumentException if a row's {@code from} is outside its tokens or inside a reused prefix
+     * @throws IllegalArgumentException if a row's {@code from} is outside its tokens, or inside a reused prefix
+     *     whose cache holds no final states
      * @throws UnsupportedOperationException if the engine pools the last token only (the default)
      */
     default float[][] meanPooled(int[] from, boolean positionWeighted) {

@@ -20,6 +20,17 @@ public interface PrefixCache extends AutoCloseable {
     /** @return the number of decoder layers whose keys and values are cached */
     int layers();
 
+    /**
+     * Whether the cache also holds the prefix's states after its {@link #layers()} layers, so that a mean over a row
+     * may start inside the reused prefix ({@link ForwardPass#meanPooled}): under causal attention those states do
+     * not depend on what follows the prefix either.
+     *
+     * @return false unless the engine keeps them
+     */
+    default boolean holdsFinalStates() {
+        return false;
+    }
+
     /** Releases the cached tensors. */
     @Override
     void close();

@@ -248,7 +248,8 @@ final class DjlForwardPass implements ForwardPass {
 
     /**
      * The final norm (under {@link #rowsAt}'s rule) runs on all {@code B*T} states through the pooling block, then a
-     * weighted sum over the columns and one division, all on the device; only {@code [B, H]} is copied to the host.
+     * weighted sum over the columns on the device; only {@code [B, H]} is copied to the host, where the states of
+     * averaged positions inside a reused prefix (kept by its cache) are added before the division.
      */
     @Override
     public float[][] meanPooled(int[] from, boolean positionWeighted) {
@@ -262,22 +263,32 @@ final class DjlForwardPass implements ForwardPass {
                     + " without lastTokenOnly");
         }
         int t = padded.length();
+        int h = model.spec().hiddenSize();
         float[] weights = new float[b * t];
-        float[] totals = new float[b];
+        double[] totals = new double[b];
+        double[][] prefixSums = new double[b][h];
         for (int r = 0; r < b; r++) {
-            if (from[r] < skip || from[r] >= batch.length(r)) {
+            if (from[r] < 0 || from[r] >= batch.length(r) || from[r] < skip && prefix == null) {
                 throw new IllegalArgumentException("row " + r + ": mean from position " + from[r] + " outside its "
                         + batch.length(r) + " tokens" + (from[r] < skip ? " or inside the reused prefix of " + skip
                         : ""));
             }
-            for (int c = padded.column(r, from[r], skip); c < t; c++) {
+            // positions inside the reused prefix: their states come from the cache
+            for (int position = from[r]; position < skip; position++) {
+                float w = positionWeighted ? position + 1 : 1;
+                float[] state = prefix.finalStates()[position];
+                for (int i = 0; i < h; i++) {
+                    prefixSums[r][i] += (double) w * state[i];
+                }
+                totals[r] += w;
+            }
+            for (int c = padded.column(r, Math.max(from[r], skip), skip); c < t; c++) {
                 int position = c - padded.pads()[r] + skip;
                 float w = positionWeighted ? position + 1 : 1;
                 weights[r * t + c] = w;
                 totals[r] += w;
             }
         }
-        int h = model.spec().hiddenSize();
         try (PtNDArray flat = (PtNDArray) hidden.reshape(b * t, 1, h);
                 PtNDArray zeros = create(new long[b * t], b * t);
                 IValue hv = IValue.from(flat);
@@ -287,13 +298,13 @@ final class DjlForwardPass implements ForwardPass {
                 PtNDArray byRow = (PtNDArray) states.reshape(b, t, h);
                 PtNDArray w = (PtNDArray) manager.create(weights, new Shape(b, t, 1));
                 PtNDArray weighted = (PtNDArray) byRow.mul(w);
-                PtNDArray sum = (PtNDArray) weighted.sum(new int[] {1});
-                PtNDArray total = (PtNDArray) manager.create(totals, new Shape(b, 1));
-                PtNDArray mean = (PtNDArray) sum.div(total)) {
-            float[] values = mean.toFloatArray();
+                PtNDArray sum = (PtNDArray) weighted.sum(new int[] {1})) {
+            float[] values = sum.toFloatArray();
             float[][] result = new float[b][h];
             for (int r = 0; r < b; r++) {
-                System.arraycopy(values, r * h, result[r], 0, h);
+                for (int i = 0; i < h; i++) {
+                    result[r][i] = (float) ((values[r * h + i] + prefixSums[r][i]) / totals[r]);
+                }
             }
             return result;
         }
@@ -309,6 +320,32 @@ final class DjlForwardPass implements ForwardPass {
                 .set("norm_weight", k.finalNormWeight())
                 .set("eps", k.eps())
                 .set("norm", norm ? k.finalNormCode() : k.noNorm()));
+    }
+
+    /**
+     * @return for a pass of one row, every position's current state as pooling reads it (final-normed after the
+     *     model's last layer), in position order
+     */
+    float[][] statesOfOneRow() {
+        ensureOpen();
+        if (batch.size() != 1 || lastColumnOnly) {
+            throw new IllegalStateException("the states of every position need a one-row pass with every column");
+        }
+        int t = padded.length();
+        int h = model.spec().hiddenSize();
+        try (PtNDArray flat = (PtNDArray) hidden.reshape(t, 1, h);
+                PtNDArray zeros = create(new long[t], t);
+                IValue hv = IValue.from(flat);
+                IValue cv = IValue.from(zeros);
+                IValue out = pool(hv, cv);
+                PtNDArray states = out.toTensor(manager)) {
+            float[] values = states.toFloatArray();
+            float[][] rows = new float[t][h];
+            for (int c = 0; c < t; c++) {
+                System.arraycopy(values, c * h, rows[c], 0, h);
+            }
+            return rows;
+        }
     }
 
     @Override

@@ -9,7 +9,8 @@ import io.github.tokenprepending.spi.TokenBatch;
 
 /**
  * Keys and values [1, kv heads, P, head_dim] of a token prefix at positions 0..P-1, per decoder layer, on the
- * model's device. A pass may reuse the first p <= P of them.
+ * model's device, and the prefix's states after those layers (final-normed as a pass pools them), for means that
+ * start inside the prefix. A pass may reuse the first p <= P of them.
  */
 final class DjlPrefixCache implements PrefixCache {
     private final DjlLayerwiseModel owner;
@@ -18,6 +19,7 @@ final class DjlPrefixCache implements PrefixCache {
     private final NativeScope scope;
     private final IValue[] keys;
     private final IValue[] values;
+    private float[][] finalStates;
 
     private DjlPrefixCache(DjlLayerwiseModel owner, int[] ids, int layers) {
         this.owner = owner;
@@ -40,6 +42,7 @@ final class DjlPrefixCache implements PrefixCache {
                 cache.keys[layer] = cache.scope.own(IValue.from(kv[0]));
                 cache.values[layer] = cache.scope.own(IValue.from(kv[1]));
             }
+            cache.finalStates = pass.statesOfOneRow();
         } catch (RuntimeException e) {
             cache.close();
             throw e;
@@ -57,6 +60,11 @@ final class DjlPrefixCache implements PrefixCache {
 
     IValue values(int layer) {
         return values[layer];
+    }
+
+    /** @return per prefix position its state after the cached layers, as a pass's pooling reads it */
+    float[][] finalStates() {
+        return finalStates;
     }
 
     /** Checks that every row starts with the first {@code length} cached ids and continues past them. */
@@ -96,6 +104,11 @@ final class DjlPrefixCache implements PrefixCache {
     @Override
     public int layers() {
         return layers;
+    }
+
+    @Override
+    public boolean holdsFinalStates() {
+        return true;
     }
 
     @Override

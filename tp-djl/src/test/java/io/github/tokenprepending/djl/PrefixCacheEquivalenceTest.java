@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.tokenprepending.OutputLayer;
 import io.github.tokenprepending.TokenPrependingEncoder;
 import io.github.tokenprepending.TpConfig;
+import io.github.tokenprepending.head.EmbeddingHead;
+import io.github.tokenprepending.head.Pooling;
 import io.github.tokenprepending.prompt.PromptMethod;
 import io.github.tokenprepending.spi.LayerwiseModel;
 import io.github.tokenprepending.spi.ModelOptions;
@@ -19,13 +21,14 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The shared-prefix cache changes nothing but speed: with every prompt method, TP and vanilla, the embeddings with
- * and without it agree within 1e-5 (float32) on the golden checkpoints and on stories260K. Sentences of different
- * lengths share batches, so cached and recomputed prefixes meet different paddings. Gemma2 gets 1e-4: the golden
- * checkpoint's hidden values reach ~30 (float32 steps of 2e-6) and its soft-capped attention amplifies rounding, so
- * any two float32 computations that merely group sums differently disagree by up to ~6e-5 there (the official code
- * and an independent implementation: 4.8e-5), with or without the cache. stories260K gets 2e-5: its vectors reach
- * ~5 and a different summation order measured 1.0014e-5 on one AVX512 CPU.
+ * The shared-prefix cache changes nothing but speed: with every prompt method, TP and vanilla, and every pooling (the
+ * means start inside the reused prefix, whose states the cache keeps), the embeddings with and without it agree within
+ * 1e-5 (float32) on the golden checkpoints and on stories260K. Sentences of different lengths share batches, so cached
+ * and recomputed prefixes meet different paddings. Gemma2 gets 1e-4: the golden checkpoint's hidden values reach ~30
+ * (float32 steps of 2e-6) and its soft-capped attention amplifies rounding, so any two float32 computations that merely
+ * group sums differently disagree by up to ~6e-5 there (the official code and an independent implementation: 4.8e-5),
+ * with or without the cache. stories260K gets 2e-5: its vectors reach ~5 and a different summation order measured
+ * 1.0014e-5 on one AVX512 CPU.
  */
 class PrefixCacheEquivalenceTest {
     private static final List<String> SENTENCES = List.of(
@@ -69,30 +72,35 @@ class PrefixCacheEquivalenceTest {
         Path dir = name.equals("stories260K") ? Stories260k.writeTo(Files.createTempDirectory("stories")) : null;
         try (LayerwiseModel model = dir != null ? DjlModels.load(dir, ModelOptions.defaults())
                 : GoldenModels.withHashingTokenizer(name)) {
-            for (boolean vanilla : new boolean[] {false, true}) {
-                TpConfig.Builder config = TpConfig.builder().prompt(method).tp(1, 3).batchSize(4)
-                        .outputLayer(OutputLayer.last());
-                if (vanilla) {
-                    config.vanilla();
-                }
-                List<float[]> cached;
-                List<float[]> recomputed;
-                try (TokenPrependingEncoder a = new TokenPrependingEncoder(model, config.prefixCache(true).build());
-                        TokenPrependingEncoder b = new TokenPrependingEncoder(model,
-                                config.prefixCache(false).build())) {
-                    cached = a.embed(SENTENCES);
-                    recomputed = b.embed(SENTENCES);
-                    assertThat(a.stats().computedTokens()).as("the cache was used")
-                            .isLessThan(b.stats().computedTokens());
-                }
-                double tolerance = name.equals("gemma2") ? 1e-4 : name.startsWith("stories") ? 2e-5 : 1e-5;
-                for (int i = 0; i < SENTENCES.size(); i++) {
-                    double diff = 0;
-                    for (int d = 0; d < cached.get(i).length; d++) {
-                        diff = Math.max(diff, Math.abs(cached.get(i)[d] - recomputed.get(i)[d]));
+            for (Pooling pooling : Pooling.values()) {
+                for (boolean vanilla : new boolean[] {false, true}) {
+                    // a mean over the whole row starts inside the reused prefix: the cache supplies its states
+                    TpConfig.Builder config = TpConfig.builder().prompt(method).tp(1, 3).batchSize(4)
+                            .outputLayer(OutputLayer.last()).head(EmbeddingHead.lastToken().withPooling(pooling));
+                    if (vanilla) {
+                        config.vanilla();
                     }
-                    assertThat(diff).as("%s %s %s sentence %d", name, method, vanilla ? "vanilla" : "TP", i)
-                            .isLessThanOrEqualTo(tolerance);
+                    List<float[]> cached;
+                    List<float[]> recomputed;
+                    try (TokenPrependingEncoder a = new TokenPrependingEncoder(model,
+                            config.prefixCache(true).build());
+                            TokenPrependingEncoder b = new TokenPrependingEncoder(model,
+                                    config.prefixCache(false).build())) {
+                        cached = a.embed(SENTENCES);
+                        recomputed = b.embed(SENTENCES);
+                        assertThat(a.stats().computedTokens()).as("the cache was used")
+                                .isLessThan(b.stats().computedTokens());
+                    }
+                    double tolerance = name.equals("gemma2") ? 1e-4 : name.startsWith("stories") ? 2e-5 : 1e-5;
+                    for (int i = 0; i < SENTENCES.size(); i++) {
+                        double diff = 0;
+                        for (int d = 0; d < cached.get(i).length; d++) {
+                            diff = Math.max(diff, Math.abs(cached.get(i)[d] - recomputed.get(i)[d]));
+                        }
+                        assertThat(diff).as("%s %s %s %s sentence %d", name, method, pooling,
+                                vanilla ? "vanilla" : "TP", i)
+                                .isLessThanOrEqualTo(tolerance);
+                    }
                 }
             }
         } finally {
