@@ -231,16 +231,22 @@ final class DjlForwardPass implements ForwardPass {
                 cols[r] = padded.column(r, pos, skip);
             }
         }
-        int h = model.spec().hiddenSize();
-        try (PtNDArray colArray = create(cols, b);
-                IValue hv = IValue.from(hidden);
+        return poolColumns(hidden, cols);
+    }
+
+    /** Column {@code cols[r]} of each row r of {@code h} through the pooling block: one vector per row. */
+    private float[][] poolColumns(PtNDArray h, long[] cols) {
+        int n = cols.length;
+        int size = model.spec().hiddenSize();
+        try (PtNDArray colArray = create(cols, n);
+                IValue hv = IValue.from(h);
                 IValue cv = IValue.from(colArray);
                 IValue out = pool(hv, cv);
                 PtNDArray rows = out.toTensor(manager)) {
             float[] flat = rows.toFloatArray();
-            float[][] result = new float[b][h];
-            for (int r = 0; r < b; r++) {
-                System.arraycopy(flat, r * h, result[r], 0, h);
+            float[][] result = new float[n][size];
+            for (int r = 0; r < n; r++) {
+                System.arraycopy(flat, r * size, result[r], 0, size);
             }
             return result;
         }
@@ -332,19 +338,8 @@ final class DjlForwardPass implements ForwardPass {
             throw new IllegalStateException("the states of every position need a one-row pass with every column");
         }
         int t = padded.length();
-        int h = model.spec().hiddenSize();
-        try (PtNDArray flat = (PtNDArray) hidden.reshape(t, 1, h);
-                PtNDArray zeros = create(new long[t], t);
-                IValue hv = IValue.from(flat);
-                IValue cv = IValue.from(zeros);
-                IValue out = pool(hv, cv);
-                PtNDArray states = out.toTensor(manager)) {
-            float[] values = states.toFloatArray();
-            float[][] rows = new float[t][h];
-            for (int c = 0; c < t; c++) {
-                System.arraycopy(values, c * h, rows[c], 0, h);
-            }
-            return rows;
+        try (PtNDArray columns = (PtNDArray) hidden.reshape(t, 1, model.spec().hiddenSize())) {
+            return poolColumns(columns, new long[t]); // each column as a row of one
         }
     }
 
