@@ -18,9 +18,9 @@ package io.github.tokenprepending.bench;
  * @param peakHeapMb peak Java heap during the warm-up pass
  * @param residentMb peak resident memory during the warm-up pass
  */
-public record BenchResult(String method, BenchMode mode, String outputLayer, boolean prefixCache, double median, double min, double max,
-        double tokensPerSecond, double computedPerSentence, double msPerBatch, double paddingFraction,
-        long peakHeapMb, long residentMb) {
+public record BenchResult(String method, BenchMode mode, String outputLayer, boolean prefixCache, double median,
+        double min, double max, double tokensPerSecond, double computedPerSentence, double msPerBatch,
+        double paddingFraction, long peakHeapMb, long residentMb) {
     /** @return (max - min) / median of the timed passes' rates */
     public double spread() {
         return (max - min) / median;

@@ -16,9 +16,10 @@ import java.util.Locale;
 
 /**
  * The throughput harness behind {@code tp bench}: each prompt method in each {@link BenchMode} over the same
- * sentences, or each named prompt of a trained embedder ({@link #promptNames}). Per configuration one warm-up pass (its peak memory measured alone), then the timed passes round-robin
- * over a method's configurations, so that a machine whose speed drifts (shared cores, turbo) affects all of them alike
- * and their ratios stay fair. A progress line per configuration goes to the progress stream.
+ * sentences, or each named prompt of a trained embedder ({@link #promptNames}). Per configuration one warm-up pass
+ * (its peak memory measured alone), then the timed passes round-robin over a prompt's configurations, so that a
+ * machine whose speed drifts (shared cores, turbo) affects all of them alike and their ratios stay fair. A progress
+ * line per configuration goes to the progress stream.
  */
 public final class Benchmark {
     private final List<Workload> workloads;
@@ -197,7 +198,8 @@ public final class Benchmark {
                 Memory.resetPeaks();
                 long start = System.nanoTime();
                 workload.embed(encoder, sentences);
-                counter.warmedUp(workload, configs.get(c), encoder.config().prefixCache(), (System.nanoTime() - start) / 1e9);
+                counter.warmedUp(workload, configs.get(c), encoder.config().prefixCache(),
+                        (System.nanoTime() - start) / 1e9);
                 heap[c] = Memory.peakHeapMb();
                 resident[c] = Memory.peakResidentMb();
                 encoder.resetStats();

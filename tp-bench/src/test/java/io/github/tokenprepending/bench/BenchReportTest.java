@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 /** Results are found by (method, mode), never by their position in the list. */
 class BenchReportTest {
     private static BenchResult result(String method, BenchMode mode, double sentencesPerSecond, double computed) {
-        return new BenchResult(method, mode, "-1 (2 layers)", mode.prefixCache(), sentencesPerSecond, sentencesPerSecond,
-                sentencesPerSecond, 100, computed, 10, 0.01, 50, 500);
+        return new BenchResult(method, mode, "-1 (2 layers)", mode.prefixCache(), sentencesPerSecond,
+                sentencesPerSecond, sentencesPerSecond, 100, computed, 10, 0.01, 50, 500);
     }
 
     private static String table(List<BenchResult> results) {

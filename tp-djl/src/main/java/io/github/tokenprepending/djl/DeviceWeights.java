@@ -249,6 +249,19 @@ final class DeviceWeights implements AutoCloseable {
         return scratchElements;
     }
 
+    /**
+     * @param passManager the pass's manager, which frees the buffer with the pass
+     * @return a new, uninitialised conversion buffer of {@link #scratchElements()} in the compute dtype, or null
+     *     where no layer converts its matrices
+     */
+    PtNDArray newScratch(PtNDManager passManager) {
+        if (scratchElements == 0) {
+            return null;
+        }
+        return (PtNDArray) passManager.create(new Shape(scratchElements),
+                plan.dtype() == DType.FLOAT16 ? DataType.FLOAT16 : DataType.FLOAT32);
+    }
+
     DjlLayerwiseModel.Constants constants() {
         return constants;
     }

@@ -1,12 +1,10 @@
 package io.github.tokenprepending.djl;
 
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.IValue;
 import io.github.tokenprepending.djl.family.LayerBlock;
-import io.github.tokenprepending.spi.DType;
 import io.github.tokenprepending.spi.ForwardPass;
 import io.github.tokenprepending.spi.PassPlan;
 import io.github.tokenprepending.spi.TokenBatch;
@@ -107,12 +105,10 @@ final class DjlForwardPass implements ForwardPass {
                 }
             }
             prefixLength = own(IValue.from((long) skip));
-            long elements = model.weights().scratchElements();
             // one conversion buffer for the pass's products: a new tensor per product would be fresh memory from the
             // OS each time (the page faults of a 7B matrix cost more than converting it)
-            scratch = elements == 0 ? k.noScratch() : own(IValue.from((PtNDArray) manager.create(
-                    new Shape(elements), model.weights().plan().dtype() == DType.FLOAT16 ? DataType.FLOAT16
-                            : DataType.FLOAT32)));
+            PtNDArray buffer = model.weights().newScratch(manager);
+            scratch = buffer == null ? k.noScratch() : own(IValue.from(buffer));
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -274,12 +270,11 @@ final class DjlForwardPass implements ForwardPass {
         double[] totals = new double[b];
         double[][] prefixSums = new double[b][h];
         for (int r = 0; r < b; r++) {
-            if (from[r] < 0 || from[r] >= batch.length(r) || from[r] < skip && prefix == null) {
+            if (from[r] < 0 || from[r] >= batch.length(r)) {
                 throw new IllegalArgumentException("row " + r + ": mean from position " + from[r] + " outside its "
-                        + batch.length(r) + " tokens" + (from[r] < skip ? " or inside the reused prefix of " + skip
-                        : ""));
+                        + batch.length(r) + " tokens");
             }
-            // positions inside the reused prefix: their states come from the cache
+            // positions inside the reused prefix (a pass reuses one only with its cache): their states come from it
             for (int position = from[r]; position < skip; position++) {
                 float w = positionWeighted ? position + 1 : 1;
                 float[] state = prefix.finalStates()[position];
